@@ -1,0 +1,1 @@
+"""The analysis pipeline: no Qt here; torch only in model, bundle and inference, imported lazily."""

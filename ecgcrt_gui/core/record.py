@@ -1,0 +1,49 @@
+"""EcgRecord: one ECG in memory, whatever file format it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class EcgReadError(Exception):
+    """A file that cannot be read as an ECG; the message is meant for a clinician."""
+
+
+@dataclass
+class EcgRecord:
+    """A multi-lead ECG.
+
+    signal: float32 array [n_samples, n_leads] in millivolts.
+    fs: sampling rate in Hz.
+    leads: normalised lead names (I, II, III, aVR, aVL, aVF, V1..V6, or the file's own name).
+    meta: patient metadata where the file has it: age (years), sex ("M"/"F"), comments.
+    """
+
+    signal: np.ndarray
+    fs: float
+    leads: list[str]
+    path: str = ""
+    format: str = ""
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.signal.shape[0])
+
+    @property
+    def duration_s(self) -> float:
+        return self.n_samples / self.fs
+
+    def lead_index(self, name: str) -> int | None:
+        """Column of the named lead, or None where the record lacks it."""
+        try:
+            return self.leads.index(name)
+        except ValueError:
+            return None
+
+    def lead(self, name: str) -> np.ndarray | None:
+        """The named lead's samples in mV, or None where the record lacks it."""
+        i = self.lead_index(name)
+        return None if i is None else self.signal[:, i]

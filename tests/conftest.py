@@ -1,0 +1,40 @@
+"""Shared fixtures: the real PhysioNet data under $ECGCRT_DATA (default ../shared/data)."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+warnings.filterwarnings("ignore", message=".*Pandas4Warning.*")
+
+from ecgcrt_gui.core.datapaths import data_dir  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def data() -> Path:
+    """Root of the shared data; a missing folder is an error, never a skip (CI must have it)."""
+    root = data_dir()
+    if not (root / "mitdb" / "100.hea").exists():
+        pytest.fail(f"shared PhysioNet data not found at {root}; set ECGCRT_DATA")
+    return root
+
+
+@pytest.fixture(scope="session")
+def mitdb(data: Path) -> Path:
+    return data / "mitdb"
+
+
+@pytest.fixture(scope="session")
+def ludb(data: Path) -> Path:
+    return data / "ludb" / "data"
+
+
+@pytest.fixture(scope="session")
+def ptbxl(data: Path) -> Path:
+    return data / "ptbxl" / "records500" / "00000"
