@@ -1,0 +1,161 @@
+"""Command line: `ecgcrt analyze PATH ...` prints a readable summary or the assessment as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+from . import __version__
+
+NOTICE = "For research use; not a medical device."
+
+DESCRIPTION = f"""\
+ECG-CRT {__version__}: reads an ECG, finds every beat, measures the QRS duration and the
+bundle-branch-block morphology, runs the CRT-response model and evaluates the guideline
+recommendations for cardiac resynchronization therapy. {NOTICE}
+The bundled CRT model is a demonstration trained on real ECGs with simulated outcomes."""
+
+ANALYZE_EPILOG = """\
+examples:
+  ecgcrt analyze patient.hea --lvef 30 --nyha 3 --sex F
+  ecgcrt analyze patient.edf --json result.json --pdf report.pdf
+  ecgcrt analyze export.csv --fs 500 --json -
+
+Formats: WFDB (.hea/.dat), EDF/EDF+, DICOM 12-lead waveform, CSV (one column per lead).
+Exit status: 0 success; 2 when the ECG or the model file cannot be used (reason on stderr)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ecgcrt", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"ecgcrt {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    a = sub.add_parser("analyze", help="analyse one ECG file", description=DESCRIPTION,
+                       epilog=ANALYZE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    a.add_argument("path", help="the ECG file (for WFDB, the .hea file or the record name)")
+    patient = a.add_argument_group("what the ECG cannot tell (for the guideline recommendation)")
+    patient.add_argument("--lvef", type=_lvef, metavar="PERCENT", help="left-ventricular ejection fraction, %%")
+    patient.add_argument("--nyha", type=_nyha, metavar="CLASS", help="NYHA class, 1 to 4")
+    patient.add_argument("--sex", choices=["F", "M"], help="patient sex (default: from the file, if it says)")
+    patient.add_argument("--rhythm", choices=["sinus", "af"], help="underlying rhythm: sinus or atrial fibrillation")
+    patient.add_argument("--guideline", choices=["esc2021", "acc2012", "hrs2023"], action="append",
+                         help="guideline to evaluate (repeatable; default: all three)")
+    patient.add_argument("--morphology", choices=["LBBB", "RBBB", "IVCD", "normal"],
+                         help="override the measured QRS morphology")
+    reading = a.add_argument_group("reading the file")
+    reading.add_argument("--fs", type=float, metavar="HZ", help="sampling rate, for CSV files without a time column")
+    reading.add_argument("--format", dest="fmt", choices=["wfdb", "edf", "dicom", "csv"],
+                         help="force the file format (default: detected from content and extension)")
+    model = a.add_argument_group("the model")
+    model.add_argument("--model", metavar="FILE", help="CRT weights (.pt beside its .json model card); default: bundled")
+    model.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
+                       help="where the network runs (default: the GPU if usable, else the CPU)")
+    model.add_argument("--no-predict", action="store_true", help="skip the networks: measurements and guidelines only")
+    out = a.add_argument_group("output")
+    out.add_argument("--json", metavar="FILE", help="write the assessment as JSON ('-' for standard output)")
+    out.add_argument("--pdf", metavar="FILE", help="write a PDF report")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    warnings.filterwarnings("ignore")  # library chatter must not mix with the JSON on stdout
+    from .core.analysis import analyze
+    from .core.guideline import ClinicalInputs
+    from .core.io import read
+    from .core.record import EcgReadError
+
+    try:
+        record = read(args.path, fs=args.fs, fmt=args.fmt)
+        inputs = ClinicalInputs(lvef=args.lvef, nyha=args.nyha, sex=args.sex or record.meta.get("sex"),
+                                rhythm=args.rhythm)
+        assessment = analyze(record, inputs, model_path=args.model, device=args.device,
+                             morphology_override=args.morphology, predict=not args.no_predict)
+    except EcgReadError as exc:
+        return _fail(str(exc))
+    except Exception as exc:  # a model file a person supplied may be refused: say why, no traceback
+        if type(exc).__name__ == "BundleError":
+            return _fail(f"model refused: {exc}")
+        raise
+
+    result = assessment.to_json()
+    if args.guideline:
+        result["guidelines"] = [g for g in result["guidelines"] if g["name"] in args.guideline]
+    if args.pdf:
+        from .core.report import write_pdf
+
+        write_pdf(result, record, args.pdf)
+    if args.json == "-":
+        json.dump(result, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        if args.json:
+            write_text_atomic(Path(args.json), json.dumps(result, indent=1) + "\n")
+        print(summary(result))
+    return 0
+
+
+def summary(result: dict) -> str:
+    """A few lines a clinician can read in a terminal."""
+    rec = result["record"]
+    lines = [f"{Path(rec['path']).name}: {rec['format']}, {len(rec['leads'])} leads, "
+             f"{rec['fs']:g} Hz, {rec['duration_s']:.1f} s"]
+    hr = result["heart_rate_bpm"]
+    lines.append(f"beats: {len(result['rpeaks'])}" + (f", heart rate {hr:.0f} bpm" if hr else ""))
+    qrs = result["qrs_duration_ms"]
+    lines.append(f"QRS duration: {f'{qrs:.0f} ms' if qrs is not None else 'not measurable'}; "
+                 f"morphology: {result['morphology']['label']}")
+    pred = result["prediction"]
+    if pred:
+        lines.append(f"CRT response: p = {pred['probability']:.2f} ({pred['label']}, threshold "
+                     f"{pred['threshold']:.2f}, {pred['n_beats']} beats, {pred['device']})")
+        if pred.get("demonstration"):
+            lines.append("  demonstration model: trained on real ECGs with SIMULATED outcomes")
+    for g in result["guidelines"]:
+        cls = g["recommendation_class"] or "no recommendation"
+        missing = f" [missing: {', '.join(g['missing_inputs'])}]" if g["missing_inputs"] else ""
+        lines.append(f"{g['name']}: {cls}{missing} - {g['reason']}")
+    lines.extend(f"warning: {w}" for w in result["warnings"])
+    lines.append(NOTICE)
+    return "\n".join(lines)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder, so a reader never sees half a file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fail(message: str) -> int:
+    print(f"ecgcrt: {message.splitlines()[0] if message else 'error'}", file=sys.stderr)
+    return 2
+
+
+def _lvef(text: str) -> float:
+    value = float(text)
+    if not 5 <= value <= 80:
+        raise argparse.ArgumentTypeError("LVEF must be a percentage between 5 and 80")
+    return value
+
+
+def _nyha(text: str) -> int:
+    value = {"i": 1, "ii": 2, "iii": 3, "iv": 4}.get(text.lower(), None) or int(text)
+    if value not in (1, 2, 3, 4):
+        raise argparse.ArgumentTypeError("NYHA class must be 1, 2, 3 or 4 (or I-IV)")
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())
