@@ -1,0 +1,173 @@
+"""Model bundle: a state_dict (.pt) beside its model card (.json); save, load and verify.
+
+The app refuses weights whose file hash or preprocessing disagrees with the card, so a
+corrupted download or a model trained on other inputs is never run silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ecgcrt_gui.core.config import DEFAULT_CONFIG, PreprocessConfig
+
+if TYPE_CHECKING:
+    import torch
+
+SCHEMA = "ecgcrt.modelcard/1"
+_REQUIRED = ("name", "version", "task", "architecture", "classes", "preprocessing", "weights_sha256")
+
+
+class BundleError(Exception):
+    """A model bundle that cannot be used; the message says why in plain words."""
+
+
+@dataclass
+class ModelBundle:
+    path: Path
+    card: dict
+    model: "torch.nn.Module"  # eval mode, on the CPU
+    config: PreprocessConfig
+
+    @property
+    def info(self) -> dict:
+        """{name, version, sha256}: what results and reports cite."""
+        return {"name": self.card["name"], "version": self.card["version"], "sha256": self.card["weights_sha256"]}
+
+
+def new_card(name: str, version: str, task: str, architecture: dict, classes: list[str], **extra: Any) -> dict:
+    """A model card for this app's preprocessing; `extra` adds the rest (threshold, training, ...)."""
+    return {
+        "schema": SCHEMA, "name": name, "version": version, "task": task, "architecture": architecture,
+        "classes": list(classes), "preprocessing": DEFAULT_CONFIG.to_dict(),
+        "preprocessing_digest": DEFAULT_CONFIG.digest(), **extra,
+    }
+
+
+def card_path(pt_path: str | os.PathLike) -> Path:
+    """The model card beside a weights file: same name, .json."""
+    return Path(pt_path).with_suffix(".json")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_atomically(path: Path, write: Any) -> None:
+    """Call write(file object) on a temporary file beside `path`, then rename it into place."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_bundle(state_dict: dict, card: dict, pt_path: str | os.PathLike) -> dict:
+    """Write the weights and their card (filling schema, weights_sha256, weights_dtype); return the card."""
+    import torch
+
+    pt_path = Path(pt_path)
+    pt_path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(pt_path, lambda fh: torch.save(state_dict, fh))
+    dtypes = sorted({str(t.dtype).removeprefix("torch.") for t in state_dict.values() if t.is_floating_point()})
+    card = {"schema": SCHEMA, **card, "weights_sha256": file_sha256(pt_path), "weights_dtype": ",".join(dtypes)}
+    text = json.dumps(card, indent=2, ensure_ascii=False) + "\n"
+    _write_atomically(card_path(pt_path), lambda fh: fh.write(text.encode("utf-8")))
+    return card
+
+
+def _read_card(pt_path: Path) -> dict:
+    path = card_path(pt_path)
+    if not path.exists():
+        raise BundleError(f"the model card {path.name} is missing beside {pt_path.name}; the weights cannot be verified")
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BundleError(f"the model card {path.name} cannot be read: {exc}") from None
+    if not isinstance(card, dict) or card.get("schema") != SCHEMA:
+        raise BundleError(f"the model card {path.name} is not an {SCHEMA} card")
+    missing = [key for key in _REQUIRED if key not in card]
+    if missing:
+        raise BundleError(f"the model card {path.name} lacks {', '.join(missing)}")
+    return card
+
+
+def _check_preprocessing(card: dict) -> PreprocessConfig:
+    """The card's PreprocessConfig, if it equals what this version of the app computes."""
+    try:
+        config = PreprocessConfig.from_dict(card["preprocessing"])
+    except (TypeError, ValueError) as exc:
+        raise BundleError(f"the model card's preprocessing cannot be used by this version of the app: {exc}") from None
+    differing = [
+        f"{f.name} (model {getattr(config, f.name)!r}, app {getattr(DEFAULT_CONFIG, f.name)!r})"
+        for f in fields(PreprocessConfig)
+        if getattr(config, f.name) != getattr(DEFAULT_CONFIG, f.name)
+    ]
+    if differing:
+        raise BundleError(
+            "preprocessing mismatch: the model was trained on inputs this version of the app does not "
+            f"compute; differing parameters: {'; '.join(differing)}"
+        )
+    if card.get("preprocessing_digest", config.digest()) != config.digest():
+        raise BundleError("the model card's preprocessing_digest does not match its preprocessing parameters")
+    return config
+
+
+def _fit_state_dict(model: "torch.nn.Module", state: dict, arch: dict) -> None:
+    """Load `state` into `model` (as float32), or say plainly how it does not fit."""
+    expected = model.state_dict()
+    missing = [k for k in expected if k not in state]
+    unexpected = [k for k in state if k not in expected]
+    reshaped = [k for k in expected if k in state and tuple(state[k].shape) != tuple(expected[k].shape)]
+    if missing or unexpected or reshaped:
+        problems = [f"{len(v)} {what} (e.g. {v[0]})" for what, v in
+                    (("missing", missing), ("unexpected", unexpected), ("of another shape", reshaped)) if v]
+        raise BundleError(
+            f"the weights do not fit the architecture in the model card (ResNet-{arch['depth']}, "
+            f"{arch['num_classes']} classes): tensors {', '.join(problems)}"
+        )
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+
+
+def load_bundle(pt_path: str | os.PathLike) -> ModelBundle:
+    """Load and verify a bundle; the model is in eval mode on the CPU. Raises BundleError."""
+    import torch
+
+    from ecgcrt_gui.core.model import build_model
+
+    pt_path = Path(pt_path)
+    if not pt_path.is_file():
+        raise BundleError(f"model file not found: {pt_path}")
+    card = _read_card(pt_path)
+    if file_sha256(pt_path) != card["weights_sha256"]:
+        raise BundleError(
+            f"the weights file {pt_path.name} does not match its model card: it may be corrupted or altered"
+        )
+    config = _check_preprocessing(card)
+    arch = card["architecture"]
+    if not isinstance(arch, dict) or arch.get("num_classes") != len(card["classes"]):
+        raise BundleError("the model card is inconsistent: architecture.num_classes differs from its classes")
+    try:
+        model = build_model(arch)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BundleError(f"the model card describes a network this app cannot build: {exc}") from None
+    try:
+        state = torch.load(pt_path, weights_only=True, map_location="cpu")
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure means an unusable file
+        raise BundleError(f"the weights file {pt_path.name} cannot be read: {exc}") from None
+    if not isinstance(state, dict):
+        raise BundleError(f"the weights file {pt_path.name} does not hold a state_dict")
+    _fit_state_dict(model, state, arch)
+    return ModelBundle(path=pt_path, card=card, model=model.eval(), config=config)
