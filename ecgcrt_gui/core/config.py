@@ -14,24 +14,27 @@ from dataclasses import asdict, dataclass, fields
 @dataclass(frozen=True)
 class PreprocessConfig:
     # Baseline wander removal: zero-phase Butterworth high-pass.
-    highpass_hz: float = 0.5
-    highpass_order: int = 2
+    highpass_hz: float = 0.5  # cut-off (Hz); below the slowest heart rate's fundamental
+    highpass_order: int = 2  # Butterworth order (run forwards and backwards, so doubled)
     # R-peak detection (He et al.): Chebyshev type I band-pass, then Shannon energy.
-    bandpass_hz: tuple[float, float] = (8.0, 20.0)
-    bandpass_order: int = 4
-    bandpass_ripple_db: float = 0.5
-    refractory_s: float = 0.25
+    bandpass_hz: tuple[float, float] = (8.0, 20.0)  # pass band (Hz) where QRS energy dominates P/T
+    bandpass_order: int = 4  # cheby1 prototype order (scipy/MATLAB convention), zero phase
+    bandpass_ripple_db: float = 0.5  # pass-band ripple of the Chebyshev type I filter (dB)
+    refractory_s: float = 0.25  # no second R-peak within this time (s) of the previous one
+    envelope_window_s: float = 0.1  # moving-average width (s) of the Shannon energy: about one QRS
     # Beat windows: beat_window_rr x the local RR interval, a fraction of it before R.
-    beat_window_rr: float = 1.2
-    beat_pre_fraction: float = 1.0 / 3.0
+    beat_window_rr: float = 1.2  # beat window length in RR intervals (He et al.)
+    beat_pre_fraction: float = 1.0 / 3.0  # share of the window before the R-peak
     # Model input: two leads, each beat resampled to model_fs, STFT (Hamming), log-magnitude.
-    model_leads: tuple[str, str] = ("II", "V1")
-    model_fs: float = 360.0
-    stft_window: int = 64
-    stft_hop: int = 4
-    stft_nfft: int = 512
-    fmax_hz: float = 60.0
-    image_size: tuple[int, int] = (64, 64)
+    model_leads: tuple[str, str] = ("II", "V1")  # the two image channels, in this order
+    model_fs: float = 360.0  # beats are resampled to this rate (Hz) before the STFT (MIT-BIH's rate)
+    image_span_s: float = 1.2  # fixed time span (s) of a beat image: the 1.2 RR window zero-padded
+    #                            or cropped to it, beat_pre_fraction of it before R (1.2 RR at 60 bpm)
+    stft_window: int = 64  # Hamming window length (samples at model_fs: 178 ms)
+    stft_hop: int = 4  # hop between STFT frames (samples at model_fs: 11 ms)
+    stft_nfft: int = 512  # FFT length (the paper's "512"): 0.70 Hz bins at 360 Hz
+    fmax_hz: float = 60.0  # the image's frequency band is 0..fmax_hz
+    image_size: tuple[int, int] = (64, 64)  # (H frequency rows, W time columns) of each image
 
     def to_dict(self) -> dict:
         """JSON-ready dict (tuples become lists)."""
