@@ -42,7 +42,7 @@ def read_wfdb(path: Path) -> EcgRecord:
     except Exception as exc:  # wfdb raises bare Exception/ValueError on malformed headers
         raise fail(header_path, f"this is not a valid WFDB header ({reason(exc)})",
                    "Check that the file is the record's original .hea") from None
-    fs = check_fs(header.fs, header_path)
+    fs = check_fs(_declared_fs(header_path, header.fs), header_path)
     if not header.n_sig:
         raise fail(header_path, "the header lists no signals", "Check that the file is the record's original .hea")
     if getattr(header, "seg_name", None) is None:  # single-segment: the signal files can be checked first
@@ -59,6 +59,19 @@ def read_wfdb(path: Path) -> EcgRecord:
     signal, leads, notes = _to_millivolts(rec.p_signal, list(rec.sig_name), list(rec.units or []), header_path)
     meta = _patient_meta(list(rec.comments or []))
     return finalise(signal, fs, leads, path=path, fmt="wfdb", meta=meta, warnings=notes)
+
+
+def _declared_fs(header_path: Path, parsed_fs: float) -> float | str:
+    """The sampling rate as written in the record line; wfdb reads "-500" as its default 250 Hz."""
+    lines = header_path.read_text(encoding="latin-1").splitlines()
+    fields = next((line.split() for line in lines if line.strip() and not line.lstrip().startswith("#")), [])
+    if len(fields) < 3:
+        return parsed_fs  # no rate written: WFDB's default applies
+    written = fields[2].split("/")[0]
+    try:
+        return float(written)
+    except ValueError:
+        return written
 
 
 def _check_signal_files(header, header_path: Path) -> None:
