@@ -1,0 +1,239 @@
+"""Run the bundled networks on beat images: device choice (CUDA or CPU), batching, aggregation.
+
+torch is imported inside functions only, so the CLI and GUI start without it.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ecgcrt_gui.core.bundle import BundleError, ModelBundle, load_bundle
+from ecgcrt_gui.core.datapaths import MODELS_DIR
+
+if TYPE_CHECKING:
+    import torch
+
+__all__ = [
+    "AAMI_MODEL", "CRT_MODEL", "BatchError", "BeatClassifier", "BundleError", "ModelBundle", "Prediction",
+    "Predictor", "aggregate", "choose_device", "load_bundle", "load_default",
+]
+
+log = logging.getLogger(__name__)
+
+CRT_MODEL = MODELS_DIR / "crt_resnet18.pt"
+AAMI_MODEL = MODELS_DIR / "aami_resnet18.pt"
+_DEFAULTS = {"crt": CRT_MODEL, "aami": AAMI_MODEL}
+BATCH_SIZE = 256
+RESPONDER = "responder"
+CUDA_REQUESTED_WARNING = "CUDA was requested but no usable GPU was found; ran on the CPU"
+
+
+class BatchError(ValueError):
+    """Beat images the model cannot take (none, or of the wrong shape); the message says why."""
+
+
+def aggregate(beat_probabilities: np.ndarray) -> float:
+    """Patient probability: the mean of the per-beat probabilities.
+
+    The mean of probabilities (not of logits) keeps one artefact beat with an extreme logit
+    from outweighing the others and reads as "the share of beats that look like a responder's".
+    Training uses this same function, so cross-validation scores what the app reports.
+    """
+    p = np.asarray(beat_probabilities, dtype=np.float64)
+    if p.size == 0:
+        raise BatchError("no beats to aggregate: a prediction needs at least one beat")
+    return float(p.mean())
+
+
+@functools.cache
+def load_default(kind: str) -> ModelBundle:
+    """The bundled 'crt' or 'aami' model, loaded and verified once per process."""
+    if kind not in _DEFAULTS:
+        raise ValueError(f"unknown model kind {kind!r}; expected one of {sorted(_DEFAULTS)}")
+    return load_bundle(_DEFAULTS[kind])
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _cuda_status() -> tuple[bool, str]:
+    """(usable, GPU name) or (False, why not): a tiny op must succeed, not just the driver answer."""
+    import torch
+
+    if not torch.cuda.is_available():
+        return False, "no CUDA device"
+    try:
+        (torch.ones(8, device="cuda") * 2).sum().item()
+        return True, torch.cuda.get_device_name()
+    except Exception as exc:  # noqa: BLE001 - a broken driver or an unsupported GPU: use the CPU
+        return False, _first_line(exc)
+
+
+def _cpu_name() -> str:
+    import torch
+
+    return f"CPU ({torch.get_num_threads()} threads)"
+
+
+def choose_device(requested: str = "auto") -> tuple["torch.device", str, list[str]]:
+    """(device, human-readable name, warnings) for 'auto', 'cpu' or 'cuda'."""
+    import torch
+
+    if requested not in ("auto", "cpu", "cuda"):
+        raise ValueError(f"unknown device {requested!r}; expected auto, cpu or cuda")
+    if requested != "cpu":
+        usable, detail = _cuda_status()
+        if usable:
+            return torch.device("cuda"), detail, []
+        if requested == "cuda":
+            return torch.device("cpu"), _cpu_name(), [CUDA_REQUESTED_WARNING]
+        if torch.cuda.is_available():
+            return torch.device("cpu"), _cpu_name(), [f"A GPU was found but could not be used ({detail}); ran on the CPU"]
+    return torch.device("cpu"), _cpu_name(), []
+
+
+def _place(model: "torch.nn.Module", device: "torch.device") -> "torch.nn.Module":
+    """The model on `device`; a copy off the CPU, so the cached bundle's model stays usable by others."""
+    return model if device.type == "cpu" else copy.deepcopy(model).to(device)
+
+
+def _forward(model: "torch.nn.Module", images: np.ndarray, device: "torch.device") -> np.ndarray:
+    """Logits float32 [k, classes], BATCH_SIZE images at a time; fp16 autocast on CUDA."""
+    import torch
+
+    outputs = []
+    with torch.inference_mode(), torch.autocast("cuda", dtype=torch.float16, enabled=device.type == "cuda"):
+        for start in range(0, len(images), BATCH_SIZE):
+            batch = torch.from_numpy(images[start:start + BATCH_SIZE]).to(device)
+            outputs.append(model(batch).float().cpu())
+    return torch.cat(outputs).numpy()
+
+
+class _Runner:
+    """One bundle on one device; falls back to the CPU (for good) if the GPU fails mid-run."""
+
+    def __init__(self, bundle: ModelBundle, device: str, task: str) -> None:
+        if bundle.card.get("task") != task:
+            raise BundleError(f"the model {bundle.card.get('name')!r} is a {bundle.card.get('task')!r} model, "
+                              f"not a {task!r} model")
+        self.bundle = bundle
+        self.device, self.device_name, self.warnings = choose_device(device)
+        self._model: Any = None
+
+    def logits(self, images: np.ndarray) -> tuple[np.ndarray, float]:
+        """(logits [k, classes], seconds spent in the network)."""
+        import torch
+
+        images = self._check(images)
+        start = time.perf_counter()
+        try:
+            out = self._logits_on_device(images)
+        except RuntimeError as exc:  # CUDA errors (OOM, illegal access, lost device) are RuntimeErrors
+            if self.device.type == "cpu":
+                raise
+            log.debug("GPU failed, rerunning on the CPU", exc_info=True)
+            self.warnings.append(f"The GPU failed during the analysis ({_first_line(exc)}); reran on the CPU")
+            self.device, self.device_name, self._model = torch.device("cpu"), _cpu_name(), None
+            out = self._logits_on_device(images)
+        return out, time.perf_counter() - start
+
+    def _logits_on_device(self, images: np.ndarray) -> np.ndarray:
+        if self._model is None:
+            self._model = _place(self.bundle.model, self.device)
+        return _forward(self._model, images, self.device)
+
+    def _check(self, images: np.ndarray) -> np.ndarray:
+        images = np.asarray(images)
+        expected = (2, *self.bundle.config.image_size)
+        if images.ndim != 4 or images.shape[1:] != expected:
+            raise BatchError(f"beat images must have shape [k, {', '.join(map(str, expected))}], got {list(images.shape)}")
+        if len(images) == 0:
+            raise BatchError("no beats to analyse: the record gave no beat the model can take")
+        return np.ascontiguousarray(images, dtype=np.float32)
+
+
+@dataclass
+class Prediction:
+    probability: float
+    label: str  # "responder" | "non-responder"
+    threshold: float
+    beat_probabilities: np.ndarray
+    device: str  # "cuda" | "cpu"
+    device_name: str
+    seconds: float
+    model: dict  # {name, version, sha256}
+    demonstration: bool
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def n_beats(self) -> int:
+        return len(self.beat_probabilities)
+
+    def to_dict(self) -> dict:
+        """JSON-ready; warnings are left to the caller, which merges them into the assessment's."""
+        return {
+            "probability": self.probability, "label": self.label, "threshold": self.threshold,
+            "n_beats": self.n_beats, "device": self.device, "device_name": self.device_name,
+            "seconds": round(self.seconds, 4), "model": dict(self.model), "demonstration": self.demonstration,
+            "beat_probabilities": [round(float(p), 6) for p in self.beat_probabilities],
+        }
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+class Predictor:
+    """CRT response from a patient's beat images [k, 2, H, W]."""
+
+    def __init__(self, bundle: ModelBundle, device: str = "auto") -> None:
+        self._runner = _Runner(bundle, device, "crt_response")
+        classes = bundle.card["classes"]
+        if RESPONDER not in classes:
+            raise BundleError(f"the model {bundle.card['name']!r} has no {RESPONDER!r} class (classes: {classes})")
+        self._responder = classes.index(RESPONDER)
+        self.threshold = float(bundle.card.get("decision_threshold", 0.5))
+
+    def predict(self, images: np.ndarray) -> Prediction:
+        logits, seconds = self._runner.logits(images)
+        beats = _softmax(logits.astype(np.float64))[:, self._responder]
+        probability = aggregate(beats)
+        runner = self._runner
+        return Prediction(
+            probability=probability,
+            label=RESPONDER if probability >= self.threshold else "non-responder",  # threshold inclusive
+            threshold=self.threshold,
+            beat_probabilities=beats.astype(np.float32),
+            device=runner.device.type,
+            device_name=runner.device_name,
+            seconds=seconds,
+            model=runner.bundle.info,
+            demonstration=bool(runner.bundle.card.get("demonstration", False)),
+            warnings=list(runner.warnings),
+        )
+
+
+class BeatClassifier:
+    """AAMI class (N/S/V/F/Q) of each beat image [k, 2, H, W]."""
+
+    def __init__(self, bundle: ModelBundle, device: str = "auto") -> None:
+        self._runner = _Runner(bundle, device, "aami_beats")
+        self.classes = list(bundle.card["classes"])
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self._runner.warnings)
+
+    def classify(self, images: np.ndarray) -> list[str]:
+        logits, _ = self._runner.logits(images)
+        return [self.classes[i] for i in logits.argmax(axis=1)]

@@ -1,0 +1,225 @@
+"""Predictor, BeatClassifier, device choice and the GPU-to-CPU fallback (failures injected on CPU)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from ecgcrt_gui.core import inference
+from ecgcrt_gui.core.bundle import load_bundle, new_card, save_bundle
+from ecgcrt_gui.core.config import DEFAULT_CONFIG
+from ecgcrt_gui.core.inference import (
+    AAMI_MODEL, CRT_MODEL, CUDA_REQUESTED_WARNING, BatchError, BeatClassifier, BundleError, Predictor, aggregate,
+    choose_device, load_default,
+)
+from ecgcrt_gui.core.model import architecture, build_model
+
+CRT_CLASSES = ["non-responder", "responder"]
+AAMI_CLASSES = ["N", "S", "V", "F", "Q"]
+
+
+def _make_bundle(path: Path, task: str, classes: list[str], seed: int) -> Path:
+    torch.manual_seed(seed)
+    model = build_model(architecture(18, len(classes)))
+    card = new_card(path.stem, "0.1", task, architecture(18, len(classes)), classes,
+                    decision_threshold=0.5, demonstration=True)
+    save_bundle(model.state_dict(), card, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def crt(tmp_path_factory) -> inference.ModelBundle:
+    return load_bundle(_make_bundle(tmp_path_factory.mktemp("crt") / "crt.pt", "crt_response", CRT_CLASSES, 1))
+
+
+@pytest.fixture(scope="module")
+def aami(tmp_path_factory) -> inference.ModelBundle:
+    return load_bundle(_make_bundle(tmp_path_factory.mktemp("aami") / "aami.pt", "aami_beats", AAMI_CLASSES, 2))
+
+
+@pytest.fixture(scope="module")
+def images() -> np.ndarray:
+    return np.random.default_rng(0).normal(size=(7, 2, *DEFAULT_CONFIG.image_size)).astype(np.float32)
+
+
+def _reference_probabilities(bundle, images: np.ndarray) -> np.ndarray:
+    with torch.inference_mode():
+        return torch.softmax(bundle.model(torch.from_numpy(images)).double(), dim=1)[:, 1].numpy()
+
+
+@pytest.fixture
+def no_gpu(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+
+
+@pytest.fixture
+def fake_gpu(monkeypatch) -> list[str]:
+    """A 'GPU' that passes the probe; the model stays on the CPU. Returns the devices _forward ran on."""
+    monkeypatch.setattr(inference, "_cuda_status", lambda: (True, "Fake GPU"))
+    monkeypatch.setattr(inference, "_place", lambda model, device: model)
+    ran_on = []
+    real_forward = inference._forward
+
+    def forward(model, images, device):
+        ran_on.append(device.type)
+        if device.type == "cuda":
+            raise RuntimeError("CUDA error: an illegal memory access was encountered\nCUDA kernel errors ...")
+        return real_forward(model, images, device)
+
+    monkeypatch.setattr(inference, "_forward", forward)
+    return ran_on
+
+
+def test_aggregate_is_the_mean_beat_probability():
+    assert aggregate(np.array([0.2, 0.4, 0.9])) == pytest.approx(0.5)
+    with pytest.raises(BatchError, match="at least one beat"):
+        aggregate(np.array([]))
+
+
+def test_prediction_on_cpu(crt, images, no_gpu):
+    pred = Predictor(crt, device="auto").predict(images)
+    expected = _reference_probabilities(crt, images)
+    np.testing.assert_allclose(pred.beat_probabilities, expected, rtol=1e-5)
+    assert pred.probability == pytest.approx(expected.mean(), rel=1e-6)
+    assert pred.label == ("responder" if pred.probability >= 0.5 else "non-responder")
+    assert pred.device == "cpu" and pred.device_name == f"CPU ({torch.get_num_threads()} threads)"
+    assert pred.warnings == [] and pred.demonstration is True and pred.seconds > 0
+    d = pred.to_dict()
+    assert set(d) == {"probability", "label", "threshold", "n_beats", "device", "device_name", "seconds", "model",
+                      "beat_probabilities", "demonstration"}
+    assert d["n_beats"] == 7 and d["threshold"] == 0.5 and len(d["beat_probabilities"]) == 7
+    assert d["model"] == {"name": "crt", "version": "0.1", "sha256": crt.card["weights_sha256"]}
+
+
+def test_label_follows_the_cards_threshold(crt, images, no_gpu):
+    p = Predictor(crt, "cpu").predict(images).probability
+    below = dataclasses.replace(crt, card={**crt.card, "decision_threshold": p - 1e-6})
+    above = dataclasses.replace(crt, card={**crt.card, "decision_threshold": p + 1e-6})
+    assert Predictor(below, "cpu").predict(images).label == "responder"
+    assert Predictor(above, "cpu").predict(images).label == "non-responder"
+
+
+def test_batches_give_the_same_result(crt, images, monkeypatch):
+    whole = Predictor(crt, "cpu").predict(images).beat_probabilities
+    monkeypatch.setattr(inference, "BATCH_SIZE", 3)
+    np.testing.assert_allclose(Predictor(crt, "cpu").predict(images).beat_probabilities, whole, rtol=1e-5, atol=1e-6)
+
+
+def test_zero_beats_and_wrong_shapes_are_refused(crt):
+    predictor = Predictor(crt, "cpu")
+    with pytest.raises(BatchError, match="no beats to analyse"):
+        predictor.predict(np.zeros((0, 2, *DEFAULT_CONFIG.image_size), np.float32))
+    with pytest.raises(BatchError, match=r"must have shape \[k, 2, 64, 64\], got \[3, 2, 32, 32\]"):
+        predictor.predict(np.zeros((3, 2, 32, 32), np.float32))
+
+
+def test_models_are_used_only_for_their_task(crt, aami):
+    with pytest.raises(BundleError, match="'aami' is a 'aami_beats' model, not a 'crt_response' model"):
+        Predictor(aami, "cpu")
+    with pytest.raises(BundleError, match="not a 'aami_beats' model"):
+        BeatClassifier(crt, "cpu")
+
+
+def test_beat_classifier_labels_each_beat(aami, images):
+    labels = BeatClassifier(aami, "cpu").classify(images)
+    with torch.inference_mode():
+        expected = aami.model(torch.from_numpy(images)).argmax(dim=1).tolist()
+    assert labels == [AAMI_CLASSES[i] for i in expected]
+
+
+def test_choose_device_without_gpu(no_gpu):
+    assert choose_device("cpu")[0].type == "cpu" and choose_device("cpu")[2] == []
+    device, name, warnings = choose_device("auto")
+    assert device.type == "cpu" and name.startswith("CPU (") and warnings == []
+    device, _, warnings = choose_device("cuda")
+    assert device.type == "cpu" and warnings == [CUDA_REQUESTED_WARNING]
+    with pytest.raises(ValueError, match="unknown device 'gpu'"):
+        choose_device("gpu")
+
+
+def test_choose_device_with_a_gpu_that_fails_the_probe(monkeypatch):
+    if torch.cuda.is_available():
+        pytest.skip("a real GPU is present: the CPU-only probe failure cannot be simulated this way")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # the probe op then fails on CPU-only torch
+    device, _, warnings = choose_device("auto")
+    assert device.type == "cpu" and len(warnings) == 1
+    assert warnings[0].startswith("A GPU was found but could not be used (")
+    assert choose_device("cuda")[2] == [CUDA_REQUESTED_WARNING]
+
+
+def test_choose_device_with_a_usable_gpu(fake_gpu):
+    device, name, warnings = choose_device("auto")
+    assert (device.type, name, warnings) == ("cuda", "Fake GPU", [])
+
+
+def test_gpu_failure_mid_run_reruns_on_cpu(crt, images, fake_gpu):
+    predictor = Predictor(crt, "auto")
+    first = predictor.predict(images)
+    assert fake_gpu == ["cuda", "cpu"]
+    assert first.device == "cpu" and first.device_name.startswith("CPU (")
+    assert first.warnings == ["The GPU failed during the analysis (CUDA error: an illegal memory access was "
+                              "encountered); reran on the CPU"]
+    np.testing.assert_allclose(first.beat_probabilities, _reference_probabilities(crt, images), rtol=1e-5)
+    predictor.predict(images)
+    assert fake_gpu == ["cuda", "cpu", "cpu"]  # stays on the CPU once the GPU has failed
+
+
+def test_gpu_failure_while_loading_the_model_reruns_on_cpu(aami, images, fake_gpu, monkeypatch):
+    def place(model, device):
+        if device.type == "cuda":
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 MiB")
+        return model
+
+    monkeypatch.setattr(inference, "_place", place)
+    classifier = BeatClassifier(aami, "cuda")
+    assert len(classifier.classify(images)) == len(images)
+    assert classifier.warnings == ["The GPU failed during the analysis (CUDA out of memory. Tried to allocate "
+                                   "20.00 MiB); reran on the CPU"]
+
+
+def test_cpu_errors_are_not_retried(crt, images, monkeypatch):
+    def broken(model, images, device):
+        raise RuntimeError("mat1 and mat2 shapes cannot be multiplied")
+
+    monkeypatch.setattr(inference, "_forward", broken)
+    with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
+        Predictor(crt, "cpu").predict(images)
+
+
+def test_load_default_loads_once(tmp_path, monkeypatch):
+    pt = _make_bundle(tmp_path / "crt_x.pt", "crt_response", CRT_CLASSES, 3)
+    monkeypatch.setattr(inference, "_DEFAULTS", {"crt": pt, "aami": tmp_path / "absent.pt"})
+    load_default.cache_clear()
+    try:
+        assert load_default("crt") is load_default("crt")
+        with pytest.raises(BundleError, match="model file not found"):
+            load_default("aami")
+        with pytest.raises(ValueError, match="unknown model kind 'x'"):
+            load_default("x")
+    finally:
+        load_default.cache_clear()
+
+
+@pytest.mark.skipif(not CRT_MODEL.exists(), reason="bundled CRT weights not yet trained (training/ produces them)")
+def test_bundled_crt_model_predicts_on_the_demo_ecg():
+    from ecgcrt_gui.core import io, rpeaks, spectrogram
+    from ecgcrt_gui.core.datapaths import SAMPLES_DIR
+
+    bundle = load_default("crt")
+    assert bundle.card["demonstration"] is True and "not a medical device" in bundle.card["intended_use"]
+    record = io.read(SAMPLES_DIR / "00338_hr.hea")
+    signal2, _, _ = spectrogram.model_signal(record, bundle.config)
+    images, _ = spectrogram.beat_images(signal2, record.fs, rpeaks.detect(record.signal, record.fs), bundle.config)
+    pred = Predictor(bundle, "cpu").predict(images)
+    assert 8 <= pred.n_beats <= 20 and 0.0 <= pred.probability <= 1.0
+    assert pred.model["sha256"] == bundle.card["weights_sha256"]
+
+
+@pytest.mark.skipif(not AAMI_MODEL.exists(), reason="bundled AAMI weights not yet trained (training/ produces them)")
+def test_bundled_aami_model_loads():
+    bundle = load_default("aami")
+    assert bundle.card["classes"] == AAMI_CLASSES and bundle.card["task"] == "aami_beats"
