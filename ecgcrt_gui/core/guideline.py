@@ -1,0 +1,224 @@
+"""CRT recommendation class per guideline, from the clinical inputs and the measured QRS.
+
+The guidelines are tables of rows (`ecgcrt_gui.core.guidelines`); one generic engine evaluates
+them. Each condition is true, false or unknown (a core input is missing). A row applies when all
+its conditions are true. Of the rows that apply, a contraindication (`overrides`) stands first;
+otherwise the strongest class of recommendation (I > IIa > IIb) wins; a class III row is the
+answer only when no positive row applies (the III rows address CRT for conduction delay and do
+not speak against a separate indication such as a need for ventricular pacing). Missing inputs
+are those of rows that could still apply and would give a stronger answer.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from ecgcrt_gui.core.guidelines import acc2012, esc2021, hrs2023
+from ecgcrt_gui.core.guidelines.table import (
+    CORE_INPUTS,
+    INPUT_NAMES,
+    OPERATORS,
+    OPTIONAL_INPUTS,
+    Guideline,
+    Rule,
+)
+
+__all__ = ["ClinicalInputs", "GuidelineResult", "GUIDELINES", "evaluate", "MORPHOLOGY_LABELS"]
+
+GUIDELINES: "OrderedDict[str, Guideline]" = OrderedDict(
+    (g.name, g) for g in (esc2021.GUIDELINE, acc2012.GUIDELINE, hrs2023.GUIDELINE)
+)
+MORPHOLOGY_LABELS = ("LBBB", "RBBB", "IVCD", "paced", "normal", "undetermined")
+_RANK = {"I": 3, "IIa": 2, "IIb": 1, "III": 0}
+_NYHA_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@dataclass
+class ClinicalInputs:
+    """What the clinician states; None where unknown.
+
+    lvef: % (0-100); nyha: 1-4 (4 read as ambulatory class IV); sex: "M"/"F";
+    rhythm: "sinus" or "af" (persistent/permanent AF). The optional yes/no inputs are taken as
+    "no" when None.
+    """
+
+    lvef: float | None = None
+    nyha: int | None = None
+    sex: str | None = None
+    rhythm: str | None = None
+    pacing_indication: bool | None = None  # e.g. high-degree AV block, high expected pacing burden
+    av_junction_ablation: bool | None = None  # AF with uncontrolled rate, AVJ ablation planned
+    af_biv_pacing_assured: bool | None = None  # AF: near-100 % biventricular pacing ensured
+    ischemic_etiology: bool | None = None
+    limited_survival: bool | None = None  # comorbidity/frailty: survival < 1 year
+
+    def __post_init__(self) -> None:
+        if self.lvef is not None and not 0 <= self.lvef <= 100:
+            raise ValueError(f"LVEF must be 0-100 %, got {self.lvef}")
+        if self.nyha is not None and self.nyha not in _NYHA_ROMAN:
+            raise ValueError(f"NYHA class must be 1-4, got {self.nyha}")
+        if self.sex not in (None, "M", "F"):
+            raise ValueError(f"sex must be 'M' or 'F', got {self.sex!r}")
+        if self.rhythm not in (None, "sinus", "af"):
+            raise ValueError(f"rhythm must be 'sinus' or 'af', got {self.rhythm!r}")
+
+
+@dataclass
+class GuidelineResult:
+    """One guideline's answer for one patient."""
+
+    name: str
+    title: str
+    recommendation_class: str | None  # "I" | "IIa" | "IIb" | "III" | None
+    level_of_evidence: str | None
+    reason: str
+    missing_inputs: list[str] = field(default_factory=list)
+    source: str = ""
+    rule_id: str | None = None  # the table row that decided, for tests and audit
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "recommendation_class": self.recommendation_class,
+            "level_of_evidence": self.level_of_evidence,
+            "reason": self.reason,
+            "missing_inputs": list(self.missing_inputs),
+            "source": self.source,
+        }
+
+
+def evaluate(
+    inputs: ClinicalInputs,
+    qrs_duration_ms: float | None,
+    morphology_label: str | None,
+    names: list[str] | None = None,
+) -> list[GuidelineResult]:
+    """Evaluate the named guidelines (all, in GUIDELINES order, when names is None)."""
+    if morphology_label is not None and morphology_label not in MORPHOLOGY_LABELS:
+        raise ValueError(f"unknown QRS morphology {morphology_label!r}")
+    unknown = [n for n in names or () if n not in GUIDELINES]
+    if unknown:
+        raise ValueError(f"unknown guideline {unknown[0]!r}; known: {', '.join(GUIDELINES)}")
+    values = _values(inputs, qrs_duration_ms, morphology_label)
+    return [evaluate_guideline(GUIDELINES[n], values) for n in (names or GUIDELINES)]
+
+
+def evaluate_guideline(guideline: Guideline, values: dict) -> GuidelineResult:
+    """Apply one guideline's table to the input values (keys of table.INPUT_NAMES)."""
+    applying: list[Rule] = []
+    open_rows: list[tuple[Rule, list[str]]] = []  # rows blocked only by unknown core inputs
+    unstated: list[str] = []  # optional inputs that would make some row apply if stated
+    for rule in guideline.rules:
+        status, blockers = _rule_status(rule, values)
+        if status is True:
+            applying.append(rule)
+        elif status is None and all(k in CORE_INPUTS for k in blockers):
+            open_rows.append((rule, blockers))
+        elif status is None and not rule.overrides and not any(k in CORE_INPUTS for k in blockers):
+            unstated += blockers
+    best = max(applying, key=_strength, default=None)
+    missing = _missing(best, open_rows)
+    base = dict(name=guideline.name, title=guideline.title, source=guideline.source,
+                missing_inputs=missing)
+    if best is None:
+        reason = _no_match_reason(guideline, values, missing, _readable(unstated))
+        return GuidelineResult(recommendation_class=None, level_of_evidence=None, reason=reason,
+                               **base)
+    return GuidelineResult(recommendation_class=best.cls, level_of_evidence=best.loe,
+                           reason=_reason(guideline, best), rule_id=best.id, **base)
+
+
+def _values(inputs: ClinicalInputs, qrs_ms: float | None, morphology: str | None) -> dict:
+    values = {
+        "lvef": inputs.lvef,
+        "nyha": inputs.nyha,
+        "rhythm": inputs.rhythm,
+        "qrs_ms": None if qrs_ms is None else float(qrs_ms),
+        "morphology": None if morphology in (None, "undetermined") else morphology,
+    }
+    values.update({key: getattr(inputs, key) for key in OPTIONAL_INPUTS})
+    return values
+
+
+def _rule_status(rule: Rule, values: dict) -> tuple[bool | None, list[str]]:
+    """True (applies), False (excluded) or None (undecided, with the blocking input keys).
+
+    An unstated optional input counts as "no"; where "yes" is needed it blocks the row.
+    """
+    blockers: list[str] = []
+    for key, op, target in rule.when:
+        value = values.get(key)
+        if value is None and key in OPTIONAL_INPUTS:
+            value = False  # not stated means "no"; the row may still be listed as open
+            if not OPERATORS[op](value, target):
+                blockers.append(key)
+                continue
+        if value is None:
+            blockers.append(key)
+        elif not OPERATORS[op](value, target):
+            return False, []
+    return (None, blockers) if blockers else (True, [])
+
+
+def _strength(rule: Rule) -> int:
+    return 10 if rule.overrides else _RANK[rule.cls]
+
+
+def _missing(best: Rule | None, open_rows: list[tuple[Rule, list[str]]]) -> list[str]:
+    """Readable names of the core inputs whose absence leaves a stronger row undecided.
+
+    Without an answer every open row counts but a contraindication (it only matters against
+    a recommendation).
+    """
+    keys: list[str] = []
+    for rule, blockers in open_rows:
+        if (rule.overrides and best is None) or (best and _strength(rule) <= _strength(best)):
+            continue
+        keys += blockers
+    return _readable(keys)
+
+
+def _readable(keys: list[str]) -> list[str]:
+    """Unique readable input names in the tables' input order."""
+    return [name for key, name in INPUT_NAMES.items() if key in keys]
+
+
+def _reason(guideline: Guideline, rule: Rule) -> str:
+    grade = f"Class {rule.cls}, {rule.loe}"
+    if rule.cor and rule.cor != rule.cls:
+        grade = f"COR {rule.cor}, LOE {rule.loe}; Class {rule.cls}"
+    return f"{guideline.short}: {rule.text} ({grade})."
+
+
+def _no_match_reason(
+    guideline: Guideline, values: dict, missing: list[str], unstated: list[str]
+) -> str:
+    stated = describe_inputs(values)
+    if missing:
+        return (f"{guideline.short}: no CRT recommendation can be decided for {stated} "
+                f"without: {', '.join(missing)}.")
+    text = f"{guideline.short}: no CRT recommendation applies to {stated}"
+    if values.get("morphology") == "paced":
+        text += " (the QRS criteria refer to intrinsic, not paced, conduction)"
+    if unstated:
+        text += f"; one may apply if present: {', '.join(unstated)}"
+    return text + "."
+
+
+def describe_inputs(values: dict) -> str:
+    """The decisive inputs in words, e.g. 'LVEF 30 %, NYHA III, sinus rhythm, QRS 152 ms, LBBB'."""
+    parts = []
+    if values.get("lvef") is not None:
+        parts.append(f"LVEF {values['lvef']:g} %")
+    if values.get("nyha") is not None:
+        parts.append(f"NYHA {_NYHA_ROMAN[values['nyha']]}")
+    if values.get("rhythm") is not None:
+        parts.append({"sinus": "sinus rhythm", "af": "AF"}[values["rhythm"]])
+    if values.get("qrs_ms") is not None:
+        parts.append(f"QRS {values['qrs_ms']:g} ms")
+    if values.get("morphology") is not None:
+        parts.append(f"{values['morphology']} morphology")
+    parts += [INPUT_NAMES[k] for k in OPTIONAL_INPUTS if values.get(k)]
+    return ", ".join(parts) if parts else "no stated inputs"

@@ -1,0 +1,1 @@
+"""CRT recommendation tables, one module per guideline (data for `ecgcrt_gui.core.guideline`)."""

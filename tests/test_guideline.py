@@ -1,0 +1,232 @@
+"""The CRT guideline tables and their engine: every row, the boundaries, missing inputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecgcrt_gui.core.guideline import GUIDELINES, ClinicalInputs, evaluate
+
+SR = dict(rhythm="sinus")
+AF = dict(rhythm="af")
+
+# One patient per table row that must be decided by exactly that row:
+# rule id -> (ClinicalInputs kwargs, QRS ms, morphology, expected class, expected level).
+ROW_CASES = {
+    # ESC 2021
+    "esc-sr-lbbb-150": (dict(lvef=30, nyha=2, **SR), 150, "LBBB", "I", "A"),
+    "esc-sr-lbbb-130": (dict(lvef=35, nyha=3, **SR), 130, "LBBB", "IIa", "B"),
+    "esc-sr-nonlbbb-150": (dict(lvef=25, nyha=4, **SR), 160, "RBBB", "IIa", "B"),
+    "esc-sr-nonlbbb-130": (dict(lvef=30, nyha=2, **SR), 149, "IVCD", "IIb", "B"),
+    "esc-narrow-qrs": (dict(lvef=30, nyha=3, **SR), 129, "LBBB", "III", "A"),
+    "esc-af-130": (dict(lvef=30, nyha=3, af_biv_pacing_assured=True, **AF), 130, "RBBB",
+                   "IIa", "C"),
+    "esc-af-avj-hfref": (dict(lvef=39, nyha=2, av_junction_ablation=True, **AF), 100, "normal",
+                         "I", "B"),
+    "esc-af-avj-hfmref": (dict(lvef=45, nyha=2, av_junction_ablation=True, **AF), 100, "normal",
+                          "IIa", "C"),
+    "esc-pacing-hfref": (dict(lvef=38, nyha=1, pacing_indication=True, **SR), 100, "normal",
+                         "I", "A"),
+    "esc-upgrade-paced": (dict(lvef=35, nyha=2, **SR), 170, "paced", "IIa", "B"),
+    # ACCF/AHA/HRS 2012
+    "acc-limited-survival": (dict(lvef=25, nyha=3, limited_survival=True, **SR), 170, "LBBB",
+                             "III", "C"),
+    "acc-sr-lbbb-150-nyha34": (dict(lvef=30, nyha=4, **SR), 150, "LBBB", "I", "A"),
+    "acc-sr-lbbb-150-nyha2": (dict(lvef=30, nyha=2, **SR), 150, "LBBB", "I", "B"),
+    "acc-sr-lbbb-120": (dict(lvef=35, nyha=2, **SR), 120, "LBBB", "IIa", "B"),
+    "acc-sr-nonlbbb-150-nyha34": (dict(lvef=30, nyha=3, **SR), 150, "IVCD", "IIa", "A"),
+    "acc-af-pacing": (dict(lvef=30, nyha=1, pacing_indication=True, af_biv_pacing_assured=True,
+                           **AF), 100, "normal", "IIa", "B"),
+    "acc-af-lbbb-120": (dict(lvef=30, nyha=2, af_biv_pacing_assured=True, **AF), 120, "LBBB",
+                        "IIa", "B"),
+    "acc-af-nonlbbb-150": (dict(lvef=30, nyha=3, af_biv_pacing_assured=True, **AF), 150, "RBBB",
+                           "IIa", "B"),
+    "acc-pacing-40": (dict(lvef=35, nyha=3, pacing_indication=True, **SR), 100, "normal",
+                      "IIa", "C"),
+    "acc-sr-lbbb-150-nyha1": (dict(lvef=30, nyha=1, ischemic_etiology=True, **SR), 150, "LBBB",
+                              "IIb", "C"),
+    "acc-sr-nonlbbb-120-nyha34": (dict(lvef=30, nyha=3, **SR), 120, "RBBB", "IIb", "B"),
+    "acc-sr-nonlbbb-150-nyha2": (dict(lvef=30, nyha=2, **SR), 150, "RBBB", "IIb", "B"),
+    "acc-nonlbbb-narrow-nyha12": (dict(lvef=30, nyha=2, **SR), 149, "RBBB", "III", "B"),
+    # HRS/APHRS/LAHRS 2023
+    "hrs-sr-lbbb-150": (dict(lvef=35, nyha=2, **SR), 150, "LBBB", "I", "A"),
+    "hrs-sr-lbbb-120": (dict(lvef=30, nyha=4, **SR), 120, "LBBB", "IIa", "B-NR"),
+    "hrs-sr-nonlbbb-150-nyha34": (dict(lvef=30, nyha=3, **SR), 150, "RBBB", "IIa", "A"),
+    "hrs-sr-nonlbbb-150-nyha2": (dict(lvef=30, nyha=2, **SR), 150, "IVCD", "IIb", "B-R"),
+    "hrs-sr-nonlbbb-120-nyha34": (dict(lvef=30, nyha=3, **SR), 120, "IVCD", "IIb", "B-NR"),
+    "hrs-sr-lbbb-150-nyha1": (dict(lvef=30, nyha=1, **SR), 150, "LBBB", "IIb", "B-NR"),
+    "hrs-lvef36-50-lbbb-150": (dict(lvef=36, nyha=2, **SR), 150, "LBBB", "IIb", "C-LD"),
+    "hrs-af-lbbb-120": (dict(lvef=30, nyha=2, af_biv_pacing_assured=True, **AF), 120, "LBBB",
+                        "IIa", "B-NR"),
+    "hrs-af-nonlbbb-150": (dict(lvef=30, nyha=4, af_biv_pacing_assured=True, **AF), 150, "RBBB",
+                           "IIa", "B-NR"),
+    "hrs-pacing-lvef36-50": (dict(lvef=50, nyha=1, pacing_indication=True, **SR), 100, "normal",
+                             "IIa", "B-NR"),
+    "hrs-pacing-normal-lvef": (dict(lvef=55, nyha=1, pacing_indication=True, **SR), 100,
+                               "normal", "IIb", "B-NR"),
+    "hrs-narrow-qrs": (dict(lvef=30, nyha=3, **SR), 119, "LBBB", "III", "B-R"),
+    "hrs-sr-nonlbbb-narrow-nyha12": (dict(lvef=30, nyha=1, **SR), 149, "RBBB", "III", "B-R"),
+}
+
+
+def _one(name: str, qrs: float | None, morphology: str, **inputs):
+    (result,) = evaluate(ClinicalInputs(**inputs), qrs, morphology, names=[name])
+    return result
+
+
+def test_every_row_has_a_case():
+    rows = {rule.id for g in GUIDELINES.values() for rule in g.rules}
+    assert rows == set(ROW_CASES)
+    assert list(GUIDELINES) == ["esc2021", "acc2012", "hrs2023"]
+
+
+@pytest.mark.parametrize("rule_id", sorted(ROW_CASES))
+def test_row_decides(rule_id: str):
+    inputs, qrs, morphology, cls, loe = ROW_CASES[rule_id]
+    name = {"esc": "esc2021", "acc": "acc2012", "hrs": "hrs2023"}[rule_id[:3]]
+    result = _one(name, qrs, morphology, **inputs)
+    assert result.rule_id == rule_id
+    assert (result.recommendation_class, result.level_of_evidence) == (cls, loe)
+    assert result.missing_inputs == []
+    assert f"Class {cls}" in result.reason and loe in result.reason
+    assert result.reason.startswith(GUIDELINES[name].short + ": ")
+
+
+@pytest.mark.parametrize(
+    "qrs, morphology, expected",
+    [(129, "LBBB", "III"), (130, "LBBB", "IIa"), (149, "LBBB", "IIa"), (149.9, "LBBB", "IIa"),
+     (150, "LBBB", "I"), (129, "RBBB", "III"), (130, "RBBB", "IIb"), (150, "RBBB", "IIa")],
+)
+def test_esc_qrs_boundaries(qrs, morphology, expected):
+    assert _one("esc2021", qrs, morphology, lvef=30, nyha=3, **SR).recommendation_class == expected
+
+
+@pytest.mark.parametrize(
+    "name, qrs, morphology, expected",
+    [("acc2012", 119, "LBBB", None), ("acc2012", 120, "LBBB", "IIa"), ("acc2012", 150, "LBBB", "I"),
+     ("hrs2023", 119, "LBBB", "III"), ("hrs2023", 120, "LBBB", "IIa"),
+     ("hrs2023", 119, "RBBB", "III"), ("hrs2023", 120, "RBBB", "IIb")],
+)
+def test_us_qrs_boundaries(name, qrs, morphology, expected):
+    assert _one(name, qrs, morphology, lvef=30, nyha=3, **SR).recommendation_class == expected
+
+
+@pytest.mark.parametrize("name", list(GUIDELINES))
+def test_lvef_boundary(name):
+    assert _one(name, 160, "LBBB", lvef=35, nyha=3, **SR).recommendation_class == "I"
+    assert _one(name, 160, "LBBB", lvef=36, nyha=3, **SR).recommendation_class != "I"
+
+
+@pytest.mark.parametrize(
+    "name, nyha, expected",
+    [("esc2021", 1, None), ("esc2021", 2, "I"), ("esc2021", 4, "I"),
+     ("acc2012", 1, None), ("acc2012", 2, "I"), ("acc2012", 4, "I"),
+     ("hrs2023", 1, "IIb"), ("hrs2023", 2, "I"), ("hrs2023", 4, "I")],
+)
+def test_nyha_boundaries(name, nyha, expected):
+    result = _one(name, 160, "LBBB", lvef=30, nyha=nyha, **SR)
+    assert result.recommendation_class == expected
+
+
+def test_acc_nyha1_needs_ischaemic_aetiology_and_lvef_30():
+    assert _one("acc2012", 160, "LBBB", lvef=30, nyha=1, ischemic_etiology=False,
+                **SR).recommendation_class is None
+    assert _one("acc2012", 160, "LBBB", lvef=31, nyha=1, ischemic_etiology=True,
+                **SR).recommendation_class is None
+
+
+def test_missing_inputs_are_named():
+    results = evaluate(ClinicalInputs(), 160, "LBBB")
+    for r in results:
+        assert r.recommendation_class is None
+        assert {"LVEF", "NYHA class", "rhythm"} <= set(r.missing_inputs)
+        assert "without: " in r.reason and "LVEF" in r.reason
+    only_nyha = evaluate(ClinicalInputs(lvef=30, rhythm="sinus"), 160, "LBBB")
+    assert [r.missing_inputs for r in only_nyha] == [["NYHA class"]] * 3
+
+
+def test_undetermined_morphology_and_missing_qrs_are_missing_inputs():
+    r = _one("esc2021", 140, "undetermined", lvef=30, nyha=3, **SR)
+    assert r.recommendation_class is None and r.missing_inputs == ["QRS morphology"]
+    r = _one("acc2012", None, "LBBB", lvef=30, nyha=3, **SR)
+    assert r.recommendation_class is None and r.missing_inputs == ["QRS duration"]
+    # A class III row that does not depend on morphology still decides; morphology stays listed
+    # because a paced QRS would open the (stronger) upgrade row.
+    r = _one("esc2021", 110, "undetermined", lvef=30, nyha=3, **SR)
+    assert r.rule_id == "esc-narrow-qrs" and r.missing_inputs == ["QRS morphology"]
+    r = _one("esc2021", 110, "undetermined", lvef=30, nyha=1, **SR)
+    assert r.rule_id == "esc-narrow-qrs" and r.missing_inputs == []
+
+
+def test_answer_with_a_stronger_row_still_open_lists_the_gap():
+    r = _one("acc2012", 130, "RBBB", lvef=None, nyha=2, pacing_indication=True, **SR)
+    assert r.rule_id == "acc-nonlbbb-narrow-nyha12" and r.missing_inputs == ["LVEF"]
+
+
+def test_paced_qrs_is_not_a_non_lbbb_pattern():
+    for name in ("acc2012", "hrs2023"):
+        r = _one(name, 170, "paced", lvef=30, nyha=3, **SR)
+        assert r.recommendation_class is None and r.missing_inputs == []
+        assert "paced" in r.reason
+
+
+def test_no_match_names_the_inputs_and_the_optional_ones_that_could_apply():
+    r = _one("hrs2023", 120, "LBBB", lvef=45, nyha=2, **SR)
+    assert r.recommendation_class is None
+    assert "no CRT recommendation applies to LVEF 45 %, NYHA II, sinus rhythm, QRS 120 ms" in r.reason
+    assert "indication for ventricular pacing" in r.reason
+    r = _one("acc2012", 120, "LBBB", lvef=45, nyha=2, **SR)
+    assert r.reason.endswith("LBBB morphology.")
+
+
+def test_strongest_class_wins_and_positive_beats_class_iii():
+    # ESC pacing indication (I A) alongside the sinus-rhythm IIb row.
+    r = _one("esc2021", 140, "RBBB", lvef=30, nyha=2, pacing_indication=True, **SR)
+    assert r.rule_id == "esc-pacing-hfref"
+    # ACC: NYHA II non-LBBB < 150 ms is class III, but a > 40 % pacing need is a separate IIa.
+    r = _one("acc2012", 130, "RBBB", lvef=30, nyha=2, pacing_indication=True, **SR)
+    assert r.rule_id == "acc-pacing-40"
+    # ESC: AV-junction ablation lifts the < 130 ms class III.
+    r = _one("esc2021", 100, "normal", lvef=30, nyha=2, av_junction_ablation=True, **AF)
+    assert r.rule_id == "esc-af-avj-hfref"
+
+
+def test_contraindication_overrides_class_i():
+    r = _one("acc2012", 170, "LBBB", lvef=25, nyha=3, limited_survival=True, **SR)
+    assert r.recommendation_class == "III" and "less than 1 year" in r.reason
+
+
+def test_af_needs_assured_biventricular_pacing():
+    r = _one("esc2021", 140, "LBBB", lvef=30, nyha=3, **AF)
+    assert r.recommendation_class is None
+    assert "near-100 % biventricular pacing" in r.reason
+    r = _one("esc2021", 140, "LBBB", lvef=30, nyha=2, af_biv_pacing_assured=True, **AF)
+    assert r.recommendation_class is None  # ESC AF row needs NYHA III-IV
+
+
+def test_hrs_reason_keeps_original_class():
+    r = _one("hrs2023", 120, "LBBB", lvef=30, nyha=2, **SR)
+    assert "COR 2a, LOE B-NR; Class IIa" in r.reason
+
+
+def test_to_dict_keys_and_order_of_results():
+    results = evaluate(ClinicalInputs(30, 3, "F", "sinus"), 160.0, "LBBB")
+    assert [r.name for r in results] == ["esc2021", "acc2012", "hrs2023"]
+    d = results[0].to_dict()
+    assert set(d) == {"name", "title", "recommendation_class", "level_of_evidence", "reason",
+                      "missing_inputs", "source"}
+    assert d["recommendation_class"] == "I" and "Eur Heart J" in d["source"]
+    assert "3427" in d["source"] and "Glikson" in d["source"]
+    assert "Circulation" in results[1].source and "Heart Rhythm" in results[2].source
+
+
+def test_bad_inputs_raise_plain_errors():
+    with pytest.raises(ValueError, match="NYHA"):
+        ClinicalInputs(nyha=5)
+    with pytest.raises(ValueError, match="LVEF"):
+        ClinicalInputs(lvef=120)
+    with pytest.raises(ValueError, match="rhythm"):
+        ClinicalInputs(rhythm="flutter")
+    with pytest.raises(ValueError, match="unknown guideline"):
+        evaluate(ClinicalInputs(), 120, "LBBB", names=["nice2014"])
+    with pytest.raises(ValueError, match="morphology"):
+        evaluate(ClinicalInputs(), 120, "LBBB-ish")
