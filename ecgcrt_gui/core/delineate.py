@@ -1,0 +1,175 @@
+"""Global QRS onset and offset per beat, over all leads, and the patient's QRS duration.
+
+Read the leads together, as a cardiologist with calipers does on a 12-lead: each lead is
+band-limited (0.5-40 Hz) and differentiated; around each R-peak every lead's |slope| is
+scaled from its isoelectric level (0) to its QRS peak (1), and the second-largest value
+over the leads (the largest with one or two leads) is the beat's QRS activity, so one noisy
+lead cannot stretch the QRS. The QRS is first bracketed where that activity stays above a
+robust threshold, bridging the brief dips at each wave's apex, then each edge walks outward
+to where the activity has settled to the isoelectric floor. Every step works on a
+[beats x leads x window] array, so a 30-minute record takes well under a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.ndimage import maximum_filter1d
+from scipy.signal import butter, sosfiltfilt
+
+BAND_HZ = (0.5, 40.0)
+PRE_S, POST_S = 0.25, 0.30  # analysis window around R
+QRS_HALF_S = 0.06  # each lead's QRS peak slope is sought within R +/- this
+ONSET_FRACTION = 0.20  # bracketing threshold on the scaled activity
+OFFSET_FRACTION = 0.20
+QUIET_ONSET_S = 0.012  # activity must stay under the threshold this long to count as quiet
+QUIET_OFFSET_S = 0.025
+MAX_NOISE_RATIO = 0.25  # a lead whose isoelectric / QRS peak slope exceeds this is too noisy
+ISO_PERCENTILE = 10.0
+K_LEAD = 2
+SETTLE_S = 0.04  # how far an edge may walk outward from the bracket
+SETTLE_LEVEL = 0.02  # scaled activity counted as isoelectric
+MIN_BEATS = 3
+OUTLIER_MS = 30.0  # beats whose duration differs from the median by more are outliers
+MIN_QRS_S, MAX_QRS_S = 0.04, 0.26
+
+
+@dataclass
+class Delineation:
+    """QRS onset/offset sample indices per R-peak (-1 where not found) and the patient's QRS."""
+
+    onsets: np.ndarray
+    offsets: np.ndarray
+    qrs_duration_ms: float | None
+    n_used: int
+    n_excluded: int
+    warnings: list[str] = field(default_factory=list)
+    used: np.ndarray | None = None  # bool per R-peak: beat entered the median
+
+    def durations_ms(self, fs: float) -> np.ndarray:
+        """QRS duration per beat in ms, NaN where onset or offset is missing."""
+        ok = (self.onsets >= 0) & (self.offsets >= 0)
+        return np.where(ok, (self.offsets - self.onsets) * 1000.0 / fs, np.nan)
+
+
+def lead_slopes(signal: np.ndarray, fs: float) -> np.ndarray:
+    """|d/dt| of each band-limited lead, [n, leads] in mV/sample."""
+    x = np.asarray(signal, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[:, None]
+    x = np.nan_to_num(x)
+    high = min(BAND_HZ[1], 0.45 * fs)
+    sos = butter(2, [BAND_HZ[0], high], btype="bandpass", fs=fs, output="sos")
+    padlen = min(x.shape[0] - 1, 3 * int(fs))
+    y = sosfiltfilt(sos, x, axis=0, padlen=padlen)
+    return np.abs(np.gradient(y, axis=0))
+
+
+def _windows(slopes: np.ndarray, rpeaks: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray, int]:
+    """[beats x leads x window] slopes around each R (NaN off the record and beyond mid-RR,
+    so a neighbouring QRS cannot be taken for this one), the window's sample indices, and
+    the column of R."""
+    n = slopes.shape[0]
+    pre, post = int(round(PRE_S * fs)), int(round(POST_S * fs))
+    rel = np.arange(-pre, post + 1)
+    idx = rpeaks[:, None] + rel[None, :]
+    gap_prev = np.diff(rpeaks, prepend=rpeaks[0] - 10 * pre)
+    gap_next = np.diff(rpeaks, append=rpeaks[-1] + 10 * post)
+    valid = (idx >= 0) & (idx < n) & (rel >= -(gap_prev[:, None] // 2)) & (rel <= gap_next[:, None] // 2)
+    win = slopes[np.clip(idx, 0, n - 1)].transpose(0, 2, 1)
+    win = np.where(valid[:, None, :], win, np.nan)
+    return win, idx, pre
+
+
+def _activity(win: np.ndarray, r_col: int, fs: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per beat, the QRS activity over leads (each lead's slope scaled from its isoelectric
+    level 0 to its QRS peak 1, then the k-th largest over leads so that one noisy lead cannot
+    stretch the QRS), and whether any lead was clean enough to use."""
+    half = max(1, int(round(QRS_HALF_S * fs)))
+    peak = np.nanmax(win[:, :, r_col - half : r_col + half + 1], axis=2, keepdims=True)
+    iso = np.nanpercentile(win, ISO_PERCENTILE, axis=2, keepdims=True)
+    clean = iso < MAX_NOISE_RATIO * peak
+    scaled = np.where(clean, (win - iso) / np.maximum(peak - iso, 1e-12), 0.0)
+    n_leads = win.shape[1]
+    k = 1 if n_leads < 3 else int(K_LEAD)
+    combined = np.sort(np.nan_to_num(scaled, nan=0.0), axis=1)[:, n_leads - k, :]
+    return combined, clean[:, :, 0].sum(axis=1) >= k
+
+
+def _settle(activity: np.ndarray, start: np.ndarray, step: int, fs: float) -> np.ndarray:
+    """From the threshold crossing `start`, walk outwards (step -1: earlier, +1: later) up to
+    SETTLE_S to where the activity has settled to the isoelectric floor: the nearest column at
+    or under SETTLE_LEVEL, or the quietest column of that reach where none is."""
+    reach = max(1, int(round(SETTLE_S * fs)))
+    width = activity.shape[1]
+    cols = np.clip(start[:, None] + step * np.arange(reach + 1)[None, :], 0, width - 1)
+    seg = np.take_along_axis(activity, cols, axis=1)
+    settled = seg <= SETTLE_LEVEL
+    first = np.where(settled.any(axis=1), np.argmax(settled, axis=1), np.argmin(seg, axis=1))
+    return cols[np.arange(cols.shape[0]), first]
+
+
+def _beat_bounds(slopes: np.ndarray, rpeaks: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
+    """Onset and offset sample per beat; -1 where not measurable."""
+    win, idx, r_col = _windows(slopes, rpeaks, fs)
+    activity, measurable = _activity(win, r_col, fs)
+    n_beats, width = activity.shape
+    q_on = max(2, int(round(QUIET_ONSET_S * fs)))
+    q_off = max(2, int(round(QUIET_OFFSET_S * fs)))
+    # max over the q samples ending at i (onset side) / starting at i (offset side)
+    back_max = maximum_filter1d(activity, q_on, axis=1, origin=(q_on - 1) // 2, mode="nearest")
+    fwd_max = maximum_filter1d(activity, q_off, axis=1, origin=-(q_off // 2), mode="nearest")
+    cols = np.arange(width)[None, :]
+    before = (back_max < ONSET_FRACTION) & (cols < r_col)
+    after = (fwd_max < OFFSET_FRACTION) & (cols > r_col)
+    on_col = _settle(activity, width - 1 - np.argmax(before[:, ::-1], axis=1), -1, fs)
+    off_col = _settle(activity, np.argmax(after, axis=1), +1, fs)
+    rows = np.arange(n_beats)
+    onsets, offsets = idx[rows, on_col], idx[rows, off_col]
+    dur = (off_col - on_col) / fs
+    ok = (
+        measurable
+        & before.any(axis=1)
+        & after.any(axis=1)
+        & (dur >= MIN_QRS_S)
+        & (dur <= MAX_QRS_S)
+        & (onsets >= 0)
+        & (offsets < slopes.shape[0])
+    )
+    return np.where(ok, onsets, -1).astype(np.int64), np.where(ok, offsets, -1).astype(np.int64)
+
+
+def delineate(
+    signal: np.ndarray, fs: float, rpeaks: np.ndarray, exclude: np.ndarray | None = None
+) -> Delineation:
+    """QRS onset/offset per R-peak over all leads of `signal` (raw mV, [n] or [n, leads]) and
+    the patient's QRS duration: the median over dominant beats (not in `exclude`, not outliers)."""
+    rpeaks = np.asarray(rpeaks, dtype=np.int64)
+    n = rpeaks.size
+    exclude = np.zeros(n, bool) if exclude is None else np.asarray(exclude, bool)
+    if exclude.shape != (n,):
+        raise ValueError("exclude must be one flag per R-peak")
+    warnings: list[str] = []
+    if n == 0:
+        empty = np.empty(0, np.int64)
+        msg = "QRS duration not measured: no beats were detected."
+        return Delineation(empty, empty.copy(), None, 0, 0, [msg], np.zeros(0, bool))
+    onsets, offsets = _beat_bounds(lead_slopes(signal, fs), rpeaks, fs)
+    dur = np.where(onsets >= 0, (offsets - onsets) * 1000.0 / fs, np.nan)
+    candidates = ~exclude & ~np.isnan(dur)
+    used = candidates.copy()
+    if candidates.any():
+        centre = np.median(dur[candidates])
+        used &= np.abs(dur - centre) <= OUTLIER_MS
+    n_used = int(used.sum())
+    n_excluded = int(exclude.sum())
+    n_unmeasured = int((~exclude & np.isnan(dur)).sum())
+    if n_unmeasured:
+        warnings.append(f"QRS not delineated in {n_unmeasured} of {n - n_excluded} beats (noise or no quiet baseline).")
+    if n_used < MIN_BEATS:
+        warnings.append(
+            f"QRS duration not measured: only {n_used} clean dominant beat(s), at least {MIN_BEATS} are needed."
+        )
+        return Delineation(onsets, offsets, None, n_used, n_excluded, warnings, used)
+    return Delineation(onsets, offsets, float(np.median(dur[used])), n_used, n_excluded, warnings, used)
