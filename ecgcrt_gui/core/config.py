@@ -31,7 +31,7 @@ class PreprocessConfig:
     image_span_s: float = 1.2  # fixed time span (s) of a beat image: the 1.2 RR window zero-padded
     #                            or cropped to it, beat_pre_fraction of it before R (1.2 RR at 60 bpm)
     stft_window: int = 64  # Hamming window length (samples at model_fs: 178 ms)
-    stft_hop: int = 4  # hop between STFT frames (samples at model_fs: 11 ms)
+    stft_hop: int = 6  # hop between STFT frames (samples at model_fs: 17 ms, about one image column)
     stft_nfft: int = 512  # FFT length (the paper's "512"): 0.70 Hz bins at 360 Hz
     fmax_hz: float = 60.0  # the image's frequency band is 0..fmax_hz
     image_size: tuple[int, int] = (64, 64)  # (H frequency rows, W time columns) of each image
