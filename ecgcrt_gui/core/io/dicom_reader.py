@@ -10,6 +10,7 @@ from ecgcrt_gui.core.io.units import mv_per_unit
 from ecgcrt_gui.core.io.validate import check_duration, check_fs, fail, finalise, reason
 from ecgcrt_gui.core.record import EcgRecord
 
+_WAVEFORM_CLASSES = "1.2.840.10008.5.1.4.1.1.9."  # the DICOM waveform storage SOP classes
 _AGE_UNIT_YEARS = {"Y": 1.0, "M": 1 / 12, "W": 7 / 365.25, "D": 1 / 365.25}
 
 
@@ -25,6 +26,9 @@ def read_dicom(path: Path) -> EcgRecord:
         raise fail(path, f"this is not a readable DICOM file ({reason(exc)})",
                    "Check that the file is complete; export the ECG again as DICOM") from None
     groups = list(ds.get("WaveformSequence") or [])
+    if not groups and str(ds.get("SOPClassUID", "")).startswith(_WAVEFORM_CLASSES):
+        raise fail(path, "this DICOM ECG holds no waveform data (the file may be cut short)",
+                   "Export the ECG again as DICOM")
     if not groups:
         raise fail(path, f"this DICOM file holds no waveform (it is a {ds.get('Modality', 'non-ECG')} object)",
                    "Choose a DICOM ECG (12-lead or ambulatory ECG waveform)")
