@@ -1,0 +1,55 @@
+"""Evaluation figures: AAMI beat classification and patient-level binary prediction."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def aami_metrics(y_true: np.ndarray, y_pred: np.ndarray, classes: tuple[str, ...]) -> dict:
+    """Overall accuracy, per-class sensitivity (Se) and positive predictivity (+P), confusion matrix."""
+    k = len(classes)
+    cm = np.zeros((k, k), dtype=np.int64)
+    np.add.at(cm, (y_true, y_pred), 1)
+    per_class = {}
+    for i, c in enumerate(classes):
+        tp, support, predicted = cm[i, i], cm[i].sum(), cm[:, i].sum()
+        per_class[c] = {
+            "n": int(support),
+            "sensitivity": float(tp / support) if support else None,
+            "positive_predictivity": float(tp / predicted) if predicted else None,
+        }
+    return {
+        "accuracy": float(np.trace(cm) / max(cm.sum(), 1)),
+        "n_beats": int(cm.sum()),
+        "per_class": per_class,
+        "confusion": {"rows_true_cols_pred": list(classes), "matrix": cm.tolist()},
+    }
+
+
+def binary_metrics(y: np.ndarray, score: np.ndarray, threshold: float = 0.5) -> dict:
+    """Accuracy, sensitivity, specificity at `threshold` (inclusive) and AUC (None with one class)."""
+    from sklearn.metrics import roc_auc_score
+
+    y = np.asarray(y).astype(int)
+    pred = (np.asarray(score) >= threshold).astype(int)
+    pos, neg = y == 1, y == 0
+    return {
+        "accuracy": float((pred == y).mean()),
+        "sensitivity": float(pred[pos].mean()) if pos.any() else None,
+        "specificity": float(1 - pred[neg].mean()) if neg.any() else None,
+        "auc": float(roc_auc_score(y, score)) if pos.any() and neg.any() else None,
+        "n": int(len(y)),
+    }
+
+
+def mean_sd(folds: list[dict]) -> dict:
+    """{metric: {mean, sd, n_folds}} over folds (folds where a metric is undefined are skipped)."""
+    out = {}
+    for key in ("accuracy", "sensitivity", "specificity", "auc"):
+        vals = np.array([f[key] for f in folds if f.get(key) is not None], dtype=np.float64)
+        out[key] = {
+            "mean": float(vals.mean()) if len(vals) else None,
+            "sd": float(vals.std(ddof=1)) if len(vals) > 1 else None,
+            "n_folds": int(len(vals)),
+        }
+    return out
