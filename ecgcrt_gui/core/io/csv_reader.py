@@ -40,13 +40,15 @@ def read_csv(path: Path, *, fs: float | None = None) -> EcgRecord:
     """Read a CSV of leads (columns) by samples (rows); see the module docstring for the rules."""
     import pandas as pd
 
-    sep, decimal = _dialect(path)
+    sep, decimal, header = _dialect(path)
     try:
-        table = pd.read_csv(path, sep=sep, decimal=decimal, skipinitialspace=True, encoding="utf-8-sig")
+        # the header row is parsed here, not by pandas, which would rename a repeated lead "II.1"
+        table = pd.read_csv(path, sep=sep, decimal=decimal, skipinitialspace=True, encoding="utf-8-sig",
+                            header=None, skiprows=1, names=range(len(header)))
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise fail(path, f"the table could not be read ({reason(exc)})",
                    "Check that every row has the same number of columns as the header") from None
-    columns = [_split_unit(str(name)) for name in table.columns]
+    columns = [_split_unit(name) for name in header]
     if all(_is_number(name) for name, _ in columns):
         raise fail(path, "the first row holds numbers, not lead names",
                    "Add a header row naming each lead (e.g. time,I,II,V1)")
@@ -64,15 +66,15 @@ def read_csv(path: Path, *, fs: float | None = None) -> EcgRecord:
     if not leads:
         raise fail(path, "no usable lead: no column besides time or sample number",
                    "Add one column per lead, with the lead's name in the header row")
-    _check_numeric(table, [col for col, _ in leads] + ([time_col[0]] if time_col else []), path)
+    _check_numeric(table, header, [col for col, _ in leads] + ([time_col[0]] if time_col else []), path)
     fs = _sampling_rate(table, time_col, fs, path, notes)
     signal = np.ascontiguousarray(table.iloc[:, [col for col, _ in leads]].to_numpy(dtype=np.float32))
     _to_millivolts(signal, [name for _, name in leads], units, notes)
     return finalise(signal, fs, [name for _, name in leads], path=path, fmt="csv", meta={}, warnings=notes)
 
 
-def _dialect(path: Path) -> tuple[str, str]:
-    """Delimiter and decimal mark, from the header row and the first data row."""
+def _dialect(path: Path) -> tuple[str, str, list[str]]:
+    """Delimiter, decimal mark and header fields, from the header row and the first data row."""
     with path.open("r", encoding="utf-8-sig", errors="replace") as fh:
         header = fh.readline()
         first_row = fh.readline()
@@ -82,7 +84,7 @@ def _dialect(path: Path) -> tuple[str, str]:
         raise fail(path, "no column delimiter found in the first row",
                    "Separate the columns with commas, semicolons or tabs, one lead per column")
     decimal = "," if sep == ";" and "," in first_row else "."
-    return sep, decimal
+    return sep, decimal, [field.strip().strip('"') for field in header.rstrip("\r\n").split(sep)]
 
 
 def _split_unit(name: str) -> tuple[str, str]:
@@ -100,7 +102,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _check_numeric(table, cols: list[int], path: Path) -> None:
+def _check_numeric(table, header: list[str], cols: list[int], path: Path) -> None:
     for col in cols:
         column = table.iloc[:, col]
         if column.dtype.kind in "fiu":
@@ -109,7 +111,7 @@ def _check_numeric(table, cols: list[int], path: Path) -> None:
         bad = text[~text.str.strip().str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|nan|NaN|")]
         row = int(bad.index[0]) + 2 if len(bad) else "?"
         example = bad.iloc[0] if len(bad) else "?"
-        raise fail(path, f"column '{table.columns[col]}' holds text where numbers are expected "
+        raise fail(path, f"column '{header[col]}' holds text where numbers are expected "
                    f"('{example}' on line {row})", "Keep only numbers below the header row")
 
 

@@ -19,6 +19,7 @@ EXTENSIONS = {
 _EDF_MAGIC = (b"0       ", b"\xffBIOSEMI")
 # A WFDB header's record line: name[/segments] n_signals [fs...]; text before it may be comments.
 _WFDB_RECORD_LINE = re.compile(rb"^[\w.-]+(/\d+)?[ \t]+\d+([ \t]+[\d.eE+/()-]+)*[ \t]*\r?$")
+_CSV_DELIMITERS = (b",", b";", b"\t")
 _HEAD_BYTES = 1024
 
 
@@ -69,4 +70,6 @@ def _by_content(head: bytes) -> str | None:
     first = next((line for line in head.splitlines() if line.strip() and not line.lstrip().startswith(b"#")), b"")
     if _WFDB_RECORD_LINE.match(first.strip()):
         return "wfdb"
+    if any(sep in first for sep in _CSV_DELIMITERS):
+        return "csv"
     return None
