@@ -40,6 +40,8 @@ def sniff(path: Path) -> str:
         raise fail(path, "the file does not exist", "Check the name and the folder")
     if path.is_dir():
         raise fail(path, "this is a folder, not an ECG file", "Choose the ECG file inside it")
+    if not path.is_file():  # a pipe or device would block the read below
+        raise fail(path, "this is not a regular file", "Choose an ECG file saved on disk")
     try:
         with path.open("rb") as fh:
             head = fh.read(_HEAD_BYTES)
@@ -51,8 +53,10 @@ def sniff(path: Path) -> str:
     found = _by_content(head)
     if found:
         return found
-    if path.suffix.lower() == ".dat" and wfdb_header_path(path) is not None:
-        return "wfdb"
+    if path.suffix.lower() in (".hea", ".dat") and wfdb_header_path(path) is not None:
+        return "wfdb"  # a damaged header: let the WFDB reader say what is wrong with it
+    if _looks_like_csv(head):
+        return "csv"
     by_extension = EXTENSIONS.get(path.suffix.lower())
     if by_extension:
         return by_extension
@@ -60,16 +64,20 @@ def sniff(path: Path) -> str:
                "Use a WFDB record (.hea + .dat), EDF/EDF+, DICOM 12-lead ECG or CSV with a header row of lead names")
 
 
+def _first_line(head: bytes) -> bytes:
+    return next((line for line in head.splitlines() if line.strip() and not line.lstrip().startswith(b"#")), b"")
+
+
 def _by_content(head: bytes) -> str | None:
+    """The format the first bytes prove: EDF and DICOM magic, or a WFDB record line."""
     if head.startswith(_EDF_MAGIC):
         return "edf"
     if head[128:132] == b"DICM":
         return "dicom"
-    if b"\0" in head:
-        return None
-    first = next((line for line in head.splitlines() if line.strip() and not line.lstrip().startswith(b"#")), b"")
-    if _WFDB_RECORD_LINE.match(first.strip()):
+    if b"\0" not in head and _WFDB_RECORD_LINE.match(_first_line(head).strip()):
         return "wfdb"
-    if any(sep in first for sep in _CSV_DELIMITERS):
-        return "csv"
     return None
+
+
+def _looks_like_csv(head: bytes) -> bool:
+    return b"\0" not in head and any(sep in _first_line(head) for sep in _CSV_DELIMITERS)

@@ -45,9 +45,9 @@ def read_wfdb(path: Path) -> EcgRecord:
     fs = check_fs(_declared_fs(header_path, header.fs), header_path)
     if not header.n_sig:
         raise fail(header_path, "the header lists no signals", "Check that the file is the record's original .hea")
+    if header.sig_len:
+        check_duration(header.sig_len, fs, header_path)
     if getattr(header, "seg_name", None) is None:  # single-segment: the signal files can be checked first
-        if header.sig_len:
-            check_duration(header.sig_len, fs, header_path)
         _check_signal_files(header, header_path)
     try:
         with warnings.catch_warnings():
