@@ -27,6 +27,7 @@ _THRESHOLD_FRACTION = 0.3  # threshold = noise + this x (signal - noise) level
 _SEARCHBACK_RR = 1.66  # a gap longer than this x mean RR is searched again ...
 _SEARCHBACK_FRACTION = 0.5  # ... with the threshold lowered to this fraction
 _LOCATE_S = 0.075  # the R-peak proper lies within this of the envelope peak
+_EDGE_S = 0.06  # no envelope peak is taken this close to the record's first or last sample
 
 
 def _block_view(a: np.ndarray, block: int) -> np.ndarray:
@@ -96,6 +97,9 @@ def _threshold_peaks(env: np.ndarray, fs: float, cfg: PreprocessConfig) -> np.nd
     """Envelope peaks accepted by the adaptive threshold, with search-back over long gaps."""
     refractory = max(1, int(round(cfg.refractory_s * fs)))
     cand, _ = find_peaks(env, distance=refractory)
+    # A QRS cut by the record's edge cannot be located, and filters ring there: skip the edges.
+    edge = int(round(_EDGE_S * fs))
+    cand = cand[(cand >= edge) & (cand < env.size - edge)]
     if cand.size == 0:
         return cand.astype(np.int64)
     height = env[cand]
