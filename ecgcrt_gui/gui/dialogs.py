@@ -1,0 +1,57 @@
+"""Small dialogs: the model card, shown readably."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+
+def read_card(weights: Path) -> dict:
+    """The model card beside a weights file (plain reading; verification happens on load)."""
+    from ecgcrt_gui.core.bundle import BundleError, card_path
+
+    path = card_path(weights)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BundleError(f"the model card {path.name} cannot be read: {exc}") from None
+
+
+class ModelCardDialog(QDialog):
+    """The card as an expandable tree of its fields."""
+
+    def __init__(self, card: dict, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Model card: {card.get('name', '?')} {card.get('version', '')}")
+        self.resize(720, 560)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Field", "Value"])
+        self.tree.setToolTip("Every field of the model card; expand an entry to see its parts")
+        for key, value in card.items():
+            self.tree.addTopLevelItem(_item(key, value))
+        self.tree.expandToDepth(0)
+        self.tree.resizeColumnToContents(0)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        box = QVBoxLayout(self)
+        box.addWidget(self.tree)
+        box.addWidget(buttons)
+
+
+def _item(key: str, value) -> QTreeWidgetItem:
+    if isinstance(value, dict):
+        item = QTreeWidgetItem([str(key), ""])
+        for k, v in value.items():
+            item.addChild(_item(k, v))
+        return item
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        item = QTreeWidgetItem([str(key), f"{len(value)} entries"])
+        for i, v in enumerate(value):
+            item.addChild(_item(str(i + 1), v))
+        return item
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    item = QTreeWidgetItem([str(key), text])
+    item.setToolTip(1, text)
+    return item

@@ -1,0 +1,213 @@
+"""What the ECG cannot tell (LVEF, NYHA, sex, rhythm), the measured QRS and morphology with each
+criterion, and each guideline's class of recommendation. Edits update at once (no network re-run)."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QSpinBox, QTextBrowser, QTreeWidget,
+    QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from ecgcrt_gui.core.guideline import GUIDELINES, MORPHOLOGY_LABELS, ClinicalInputs
+from ecgcrt_gui.core.guidelines.table import OPTIONAL_INPUTS
+
+NOT_ENTERED = "not entered"
+NYHA_ITEMS = (NOT_ENTERED, "I", "II", "III", "IV (ambulatory)")
+SEX_ITEMS = ((NOT_ENTERED, None), ("female", "F"), ("male", "M"))
+RHYTHM_ITEMS = ((NOT_ENTERED, None), ("sinus rhythm", "sinus"), ("atrial fibrillation", "af"))
+ALL_GUIDELINES = "all"
+STATUS_MARK = {"met": ("✔ met", "#007a4d"), "not_met": ("✘ not met", "#b03000"),
+               "not_assessable": ("? not assessable", "#666666")}
+CLASS_COLOUR = {"I": "#007a4d", "IIa": "#0072B2", "IIb": "#7a5c00", "III": "#b03000"}
+
+
+class GuidelinePanel(QWidget):
+    guidelineChosen = Signal(str)
+
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self._filling = False
+        self.lvef = QSpinBox()
+        self.lvef.setRange(0, 80)
+        self.lvef.setSuffix(" %")
+        self.lvef.setSpecialValueText(NOT_ENTERED)
+        self.lvef.setToolTip("Left-ventricular ejection fraction (%) from echocardiography; "
+                             "leave at 'not entered' when unknown")
+        self.nyha = self._combo(NYHA_ITEMS, "NYHA functional class despite optimal medical therapy")
+        self.sex = self._combo([t for t, _ in SEX_ITEMS], "Sex (Strauss's LBBB QRS threshold differs: "
+                               "130 ms women, 140 ms men); filled from the file where it says")
+        self.rhythm = self._combo([t for t, _ in RHYTHM_ITEMS], "Underlying rhythm: the guidelines treat "
+                                  "atrial fibrillation separately")
+        self.guideline = QComboBox()
+        self.guideline.addItem("All guidelines", ALL_GUIDELINES)
+        for name, g in GUIDELINES.items():
+            self.guideline.addItem(g.short, name)
+        self.guideline.setToolTip("Which guideline's recommendation to show")
+        self.optional = {}
+        for key, text in OPTIONAL_INPUTS.items():
+            box = QCheckBox(text[0].upper() + text[1:])
+            box.setToolTip(f"Tick if the patient has this: {text}. Unticked is read as 'no'.")
+            self.optional[key] = box
+
+        form_box = QGroupBox("Patient (what the ECG cannot tell)")
+        form = QFormLayout(form_box)
+        form.addRow("LVEF", self.lvef)
+        form.addRow("NYHA class", self.nyha)
+        form.addRow("Sex", self.sex)
+        form.addRow("Rhythm", self.rhythm)
+        form.addRow("Guideline", self.guideline)
+        for box in self.optional.values():
+            form.addRow(box)
+
+        self.qrs = QLabel("QRS: –")
+        self.qrs.setWordWrap(True)
+        self.qrs.setToolTip("Global QRS duration: median over the dominant beats, earliest onset to latest "
+                            "offset over all leads")
+        self.override = QComboBox()
+        self.override.addItem("as measured", None)
+        for label in MORPHOLOGY_LABELS:
+            self.override.addItem(label, label)
+        self.override.setToolTip("Override the measured QRS morphology when you read the ECG differently; "
+                                 "the guidelines follow your reading and the report says so")
+        self.criteria = QTreeWidget()
+        self.criteria.setHeaderLabels(["Criterion", "Status", "Leads", "Value"])
+        self.criteria.setRootIsDecorated(False)
+        self.criteria.setToolTip("Strauss (2011) LBBB criteria and the other morphology checks: met, not met, "
+                                 "or not assessable with the leads in this record")
+        self.criteria.setMinimumHeight(110)
+        ecg_box = QGroupBox("From the ECG")
+        ecg = QFormLayout(ecg_box)
+        ecg.addRow(self.qrs)
+        ecg.addRow("Morphology used", self.override)
+        ecg.addRow(self.criteria)
+
+        self.results = QTextBrowser()
+        self.results.setOpenExternalLinks(False)
+        self.results.setToolTip("Class of recommendation for CRT per guideline, the reason, and the inputs "
+                                "that are missing for a firmer answer")
+        self.results.setMinimumHeight(120)
+        results_box = QGroupBox("Guideline recommendation for CRT")
+        QVBoxLayout(results_box).addWidget(self.results)
+
+        box = QVBoxLayout(self)
+        box.addWidget(form_box)
+        box.addWidget(ecg_box, 1)
+        box.addWidget(results_box, 1)
+
+        for w in (self.nyha, self.sex, self.rhythm):
+            w.currentIndexChanged.connect(self._inputs_changed)
+        self.lvef.valueChanged.connect(self._inputs_changed)
+        for w in self.optional.values():
+            w.toggled.connect(self._inputs_changed)
+        self.guideline.currentIndexChanged.connect(self._guideline_changed)
+        self.override.currentIndexChanged.connect(self._override_changed)
+        session.recordChanged.connect(lambda _: self._fill_form())
+        session.assessmentChanged.connect(self.show_assessment)
+        self._fill_form()
+        self.show_assessment(None)
+
+    def _combo(self, items, tip: str) -> QComboBox:
+        combo = QComboBox()
+        combo.addItems(list(items))
+        combo.setToolTip(tip)
+        return combo
+
+    # ---- form <-> session ------------------------------------------------------------------
+    def set_guideline(self, name: str) -> None:
+        i = self.guideline.findData(name)
+        if i >= 0:
+            self.guideline.setCurrentIndex(i)
+
+    def chosen_guideline(self) -> str:
+        return self.guideline.currentData()
+
+    def _fill_form(self) -> None:
+        """Show the session's inputs (a new patient starts with none but the file's sex)."""
+        inputs = self.session.inputs
+        self._filling = True
+        self.lvef.setValue(int(round(inputs.lvef)) if inputs.lvef is not None else 0)
+        self.nyha.setCurrentIndex(inputs.nyha or 0)
+        self.sex.setCurrentIndex([v for _, v in SEX_ITEMS].index(inputs.sex))
+        self.rhythm.setCurrentIndex([v for _, v in RHYTHM_ITEMS].index(inputs.rhythm))
+        for key, box in self.optional.items():
+            box.setChecked(bool(getattr(inputs, key)))
+        self.override.setCurrentIndex(max(0, self.override.findData(self.session.morphology_override)))
+        self._filling = False
+
+    def inputs(self) -> ClinicalInputs:
+        return ClinicalInputs(
+            lvef=float(self.lvef.value()) if self.lvef.value() > 0 else None,
+            nyha=self.nyha.currentIndex() or None,
+            sex=SEX_ITEMS[self.sex.currentIndex()][1],
+            rhythm=RHYTHM_ITEMS[self.rhythm.currentIndex()][1],
+            **{key: (True if box.isChecked() else None) for key, box in self.optional.items()},
+        )
+
+    def _inputs_changed(self) -> None:
+        if not self._filling:
+            self.session.set_inputs(self.inputs())
+
+    def _override_changed(self) -> None:
+        if not self._filling:
+            self.session.set_morphology_override(self.override.currentData())
+
+    def _guideline_changed(self) -> None:
+        self.guidelineChosen.emit(self.chosen_guideline())
+        self.show_assessment(self.session.assessment)
+
+    # ---- display ---------------------------------------------------------------------------
+    def show_assessment(self, a) -> None:
+        self.criteria.clear()
+        if a is None:
+            self.qrs.setText("QRS: –  (analysing…)" if self.session.busy() else "QRS: –")
+            self.results.setHtml("<p>Waiting for the analysis.</p>")
+            return
+        d = a.delineation
+        qrs = f"{d.qrs_duration_ms:.0f} ms" if d.qrs_duration_ms is not None else "not measurable"
+        morph = a.morphology.to_dict()
+        strauss = {True: "yes", False: "no", None: "not assessable"}[morph.get("strauss_lbbb")]
+        text = (f"<b>QRS duration {qrs}</b> (median of {d.n_used} beats"
+                + (f", {d.n_excluded} ectopic left out" if d.n_excluded else "") + ")<br>"
+                f"<b>Morphology measured: {morph['label']}</b> · Strauss LBBB: {strauss}")
+        if a.morphology_label != morph["label"]:
+            text += f"<br><span style='color:#8a5a00'>Your reading in use: {a.morphology_label}</span>"
+        if a.rpeaks_edited:
+            text += "<br><span style='color:#8a5a00'>Measured on R-peaks you edited.</span>"
+        self.qrs.setText(text)
+        for c in morph.get("criteria", {}).values():
+            mark, colour = STATUS_MARK.get(c.get("status"), (str(c.get("status")), "#000"))
+            value = c.get("value")
+            item = QTreeWidgetItem([c.get("name", ""), mark, ", ".join(c.get("leads") or []) or "–",
+                                    "" if value is None else str(value)])
+            item.setForeground(1, QBrush(QColor(colour)))
+            item.setToolTip(0, c.get("detail", ""))
+            item.setToolTip(3, c.get("detail", ""))
+            self.criteria.addTopLevelItem(item)
+        for col in range(4):
+            self.criteria.resizeColumnToContents(col)
+        self.results.setHtml(guidelines_html(a.guidelines, self.chosen_guideline()))
+
+
+def guidelines_html(results, chosen: str) -> str:
+    """Class, evidence level, reason and missing inputs per guideline, as HTML."""
+    parts = []
+    for g in results:
+        if chosen != ALL_GUIDELINES and g.name != chosen:
+            continue
+        cls = g.recommendation_class
+        colour = CLASS_COLOUR.get(cls, "#444")
+        head = (f"Class {cls}" + (f", level {g.level_of_evidence}" if g.level_of_evidence else "")
+                if cls else "No recommendation class")
+        parts.append(f"<p><b>{html.escape(g.title)}</b><br>"
+                     f"<span style='color:{colour}; font-size:13pt; font-weight:bold'>{head}</span><br>"
+                     f"{html.escape(g.reason)}")
+        if g.missing_inputs:
+            parts.append("<br><span style='color:#b03000'>Missing: "
+                         f"{html.escape(', '.join(g.missing_inputs))}</span>")
+        parts.append("</p>")
+    return "".join(parts) or "<p>No guideline selected.</p>"

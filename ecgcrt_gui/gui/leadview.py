@@ -1,0 +1,448 @@
+"""The lead view: ECG traces on paper at true physical scale, R-peaks, QRS shading, calipers,
+R-peak editing and an overview bar for long records."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QActionGroup, QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolBar, QVBoxLayout, QWidget
+
+from ecgcrt_gui.gui import leadlayout, palette
+from ecgcrt_gui.gui.ecgviewbox import CALIPERS, EDIT, SELECT, EcgViewBox
+from ecgcrt_gui.gui.paper import GAINS_MM_MV, PAPER_COLOUR, PAPER_SPEEDS_MM_S, PaperGrid, TimeBands, pixels_per_mm
+
+PEAK_TOLERANCE_PX = 10.0   # a click this close to an R-peak marker hits it
+CALIBRATION = ((-0.4, 0.0), (-0.35, 0.0), (-0.35, 1.0), (-0.15, 1.0), (-0.15, 0.0), (-0.1, 0.0))  # 1 mV pulse
+MIN_ZOOM, MAX_ZOOM = 1e-3, 16.0
+
+
+class LeadView(QWidget):
+    scaleChanged = Signal(str)  # "25 mm/s · 10 mm/mV · true scale", for the status bar
+
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.record = None
+        self.traces: list[leadlayout.Trace] = []
+        self.mm_per_s, self.mm_per_mv, self.zoom = 25.0, 10.0, 1.0
+        self.layout_name = "12-lead"
+        self._caliper_points: list[tuple[float, float]] = []
+        self._syncing = False
+        self._build()
+        session.recordChanged.connect(self.set_record)
+        session.peaksChanged.connect(lambda _: self._draw_peaks())
+        session.assessmentChanged.connect(lambda _: self._draw_peaks())
+        session.selectedBeatChanged.connect(self._show_selected)
+
+    # ---- construction ----------------------------------------------------------------------
+    def _build(self) -> None:
+        self.toolbar = QToolBar("Lead view", self)
+        self.layout_combo = self._combo(["12-lead", "Stacked"], "Lead layout: the standard 12-lead printout "
+                                        "(3 x 4 plus a lead II rhythm strip) or every lead in its own row")
+        self.speed_combo = self._combo([f"{s:g} mm/s" for s in PAPER_SPEEDS_MM_S], "Paper speed")
+        self.gain_combo = self._combo([f"{g:g} mm/mV" for g in GAINS_MM_MV], "Gain (amplitude scale)")
+        self.gain_combo.setCurrentIndex(GAINS_MM_MV.index(10.0))
+        for w in (self.layout_combo, self.speed_combo, self.gain_combo):
+            self.toolbar.addWidget(w)
+            w.currentIndexChanged.connect(self._on_settings_changed)
+        self.toolbar.addSeparator()
+        group = QActionGroup(self)
+        self.mode_actions = {}
+        for mode, text, tip in (
+            (SELECT, "Select", "Select: click a beat to show its spectrogram; drag to pan; wheel to zoom"),
+            (CALIPERS, "Calipers", "Calipers: click two points to read Δt (ms), ΔmV and rate (bpm); "
+                                   "right-click clears"),
+            (EDIT, "Edit R-peaks", "Edit R-peaks: click to add a peak, drag a marker to move it, right-click "
+                                   "a marker to delete it (Shift-click adds in any mode; Ctrl+Z undoes)"),
+        ):
+            action = self.toolbar.addAction(text)
+            action.setCheckable(True)
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            action.setData(mode)
+            group.addAction(action)
+            self.mode_actions[mode] = action
+        self.mode_actions[SELECT].setChecked(True)
+        group.triggered.connect(lambda a: self.set_mode(a.data()))
+        self.toolbar.addSeparator()
+        self.caliper_label = QLabel("")
+        self.caliper_label.setToolTip("Caliper reading: time between the two points, voltage difference, "
+                                      "and the rate that interval would mean")
+        self.toolbar.addWidget(self.caliper_label)
+
+        self.edited_label = QLabel("R-peaks edited by you: measurements and prediction use the edited "
+                                   "peaks (Ctrl+Z undoes)")
+        self.edited_label.setStyleSheet("background:#fff3cd; color:#5c4400; padding:3px;")
+        self.edited_label.setToolTip("You added, moved or deleted R-peaks; the analysis was re-run on them.")
+        self.edited_label.hide()
+
+        self.vb = EcgViewBox()
+        self.vb.peak_at = self._peak_at
+        self.plot = pg.PlotWidget(viewBox=self.vb, background=PAPER_COLOUR)
+        self.plot.setToolTip(self.mode_actions[SELECT].toolTip())
+        self.plot.hideAxis("left")
+        self.plot.getAxis("bottom").setLabel("time", units="s")
+        self.plot.setMouseEnabled(x=True, y=True)
+        self.vb.disableAutoRange()
+        self.grid = PaperGrid()
+        self.vb.addItem(self.grid, ignoreBounds=True)
+        self.qrs_bands = TimeBands(palette.QRS_SHADE)
+        self.vb.addItem(self.qrs_bands, ignoreBounds=True)
+        self.selected_band = TimeBands(palette.SELECTED_SHADE, palette.SELECTED_OUTLINE, z=-40)
+        self.vb.addItem(self.selected_band, ignoreBounds=True)
+        self.peak_markers = pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=1), symbol="o")
+        self.peak_markers.setZValue(20)
+        self.vb.addItem(self.peak_markers)
+        self.drag_marker = pg.ScatterPlotItem(size=13, pen=pg.mkPen(palette.CALIPER, width=2),
+                                              brush=pg.mkBrush(None), symbol="o")
+        self.drag_marker.setZValue(30)
+        self.vb.addItem(self.drag_marker)
+        self.caliper_items = pg.PlotDataItem(pen=pg.mkPen(palette.CALIPER, width=2),
+                                             symbol="+", symbolSize=14, symbolPen=pg.mkPen(palette.CALIPER, width=2))
+        self.caliper_items.setZValue(40)
+        self.vb.addItem(self.caliper_items)
+        self.vb.sigClicked.connect(self._on_click)
+        self.vb.sigPeakDragged.connect(self._on_peak_drag)
+        self.vb.sigWheelZoom.connect(self.zoom_by)
+        self.vb.sigResized.connect(lambda _: self._apply_scale())
+        self.vb.sigXRangeChanged.connect(self._sync_overview)
+        self._trace_items: list[pg.GraphicsObject] = []
+
+        self.overview = pg.PlotWidget(background="w")
+        self.overview.setFixedHeight(70)
+        self.overview.hideAxis("left")
+        self.overview.setMouseEnabled(x=False, y=False)
+        self.overview.setMenuEnabled(False)
+        self.overview.setToolTip("Overview of the whole record: drag the shaded window to move through it, "
+                                 "drag its edges to zoom")
+        self.overview_curve = self.overview.plot(pen=pg.mkPen("#444", width=1))
+        self.overview_curve.setDownsampling(auto=True, method="peak")
+        self.overview_curve.setClipToView(True)
+        self.region = pg.LinearRegionItem(brush=QColor(0, 114, 178, 50))
+        self.region.setZValue(10)
+        self.overview.addItem(self.region)
+        self.region.sigRegionChanged.connect(self._on_region)
+
+        legend = QHBoxLayout()
+        legend.addWidget(QLabel("Beat classes:"))
+        for cls, colour in palette.AAMI_COLOURS.items():
+            label = QLabel(f"<span style='color:{colour.name()}; font-size:14pt'>●</span> {cls}")
+            label.setToolTip(f"{cls}: {palette.AAMI_NAMES[cls]} (AAMI EC57)")
+            legend.addWidget(label)
+        shade = QLabel("<span style='background:rgba(86,180,233,0.45)'>&nbsp;&nbsp;&nbsp;</span> QRS onset–offset")
+        shade.setToolTip("Shaded: QRS onset to offset found by delineation for each beat")
+        legend.addWidget(shade)
+        legend.addStretch(1)
+
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(self.toolbar)
+        box.addWidget(self.edited_label)
+        box.addWidget(self.plot, 1)
+        box.addLayout(legend)
+        box.addWidget(self.overview)
+
+    def _combo(self, items: list[str], tip: str) -> QComboBox:
+        combo = QComboBox()
+        combo.addItems(items)
+        combo.setToolTip(tip)
+        return combo
+
+    # ---- settings --------------------------------------------------------------------------
+    def set_paper(self, mm_per_s: float, mm_per_mv: float) -> None:
+        """Paper speed and gain (restored from the settings)."""
+        if mm_per_s in PAPER_SPEEDS_MM_S:
+            self.speed_combo.setCurrentIndex(PAPER_SPEEDS_MM_S.index(mm_per_s))
+        if mm_per_mv in GAINS_MM_MV:
+            self.gain_combo.setCurrentIndex(GAINS_MM_MV.index(mm_per_mv))
+
+    def _on_settings_changed(self) -> None:
+        self.mm_per_s = PAPER_SPEEDS_MM_S[self.speed_combo.currentIndex()]
+        self.mm_per_mv = GAINS_MM_MV[self.gain_combo.currentIndex()]
+        self.grid.set_scale(self.mm_per_s, self.mm_per_mv)
+        layout = self.layout_combo.currentText()
+        if layout != self.layout_name:
+            self.layout_name = layout
+            self._draw_record(reset_view=True)
+        else:
+            self._apply_scale()
+
+    def set_mode(self, mode: str) -> None:
+        self.vb.mode = mode
+        self.mode_actions[mode].setChecked(True)
+        self.plot.setToolTip(self.mode_actions[mode].toolTip())
+        if mode != CALIPERS:
+            self._set_calipers([])
+
+    # ---- record and traces -----------------------------------------------------------------
+    def set_record(self, record) -> None:
+        self.record = record
+        self._set_calipers([])
+        self._draw_record(reset_view=True)
+
+    def _draw_record(self, reset_view: bool) -> None:
+        for item in self._trace_items:
+            self.vb.removeItem(item)
+        self._trace_items = []
+        rec = self.record
+        if rec is None:
+            return
+        twelve = self.layout_name == "12-lead" and leadlayout.has_twelve_leads(rec)
+        self.traces = leadlayout.twelve_lead(rec) if twelve else leadlayout.stacked(rec)
+        t = np.arange(rec.n_samples, dtype=np.float64) / rec.fs
+        for tr in self.traces:
+            i0, i1 = int(round(tr.t0 * rec.fs)), min(rec.n_samples, int(round(tr.t1 * rec.fs)))
+            curve = pg.PlotDataItem(t[i0:i1], rec.signal[i0:i1, tr.lead] + tr.offset_mv,
+                                    pen=pg.mkPen(palette.TRACE, width=1.3))
+            label = pg.TextItem(tr.label, color="#000", anchor=(0, 1))
+            label.setFont(_bold_font())
+            label.setPos(tr.t0 + 0.04, tr.offset_mv + 1.6)
+            self._trace_items += [curve, label]
+        for item in self._trace_items:
+            self.vb.addItem(item)
+            if isinstance(item, pg.PlotDataItem):  # set after adding: pyqtgraph needs the ViewBox for these
+                item.setDownsampling(auto=True, method="peak")
+                item.setClipToView(True)
+        marks = self._calibration_and_separators(twelve)  # not time-ordered: no clipping or downsampling
+        self.vb.addItem(marks)
+        self._trace_items.append(marks)
+        rhythm = next((tr for tr in self.traces if tr.rhythm), self.traces[0])
+        self.overview_curve.setData(t, rec.signal[:, rhythm.lead])
+        self.overview.setXRange(0, rec.duration_s, padding=0.01)
+        sig = rec.signal[:, rhythm.lead]
+        lo, hi = np.nanpercentile(sig, [0.5, 99.5]) if len(sig) else (0, 1)
+        self.overview.setYRange(lo, hi, padding=0.1)
+        if reset_view:
+            self.zoom = 1.0
+            top = self.traces[0].offset_mv + 2.0
+            self._apply_scale(x0=-0.45, y_top=top)
+        self._draw_peaks()
+
+    def _calibration_and_separators(self, twelve: bool) -> pg.PlotDataItem:
+        """A 1 mV calibration pulse left of every row, and the column boundaries of a 12-lead."""
+        xs, ys = [], []
+        for offset in sorted({tr.offset_mv for tr in self.traces}):
+            for x, y in CALIBRATION:
+                xs.append(x)
+                ys.append(y + offset)
+            xs.append(np.nan)
+            ys.append(np.nan)
+        if twelve:
+            for tr in self.traces:
+                if not tr.rhythm and tr.t0 > 0:
+                    xs += [tr.t0, tr.t0, np.nan]
+                    ys += [tr.offset_mv - 0.5, tr.offset_mv + 0.5, np.nan]
+        return pg.PlotDataItem(np.array(xs), np.array(ys), connect="finite",
+                               pen=pg.mkPen(palette.TRACE, width=1.3))
+
+    # ---- physical scale --------------------------------------------------------------------
+    def pixels_per_unit(self) -> tuple[float, float]:
+        """Screen pixels per second and per millivolt at the current paper speed, gain and zoom."""
+        k = pixels_per_mm(self.screen()) * self.zoom
+        return k * self.mm_per_s, k * self.mm_per_mv
+
+    def _apply_scale(self, x0: float | None = None, y_top: float | None = None,
+                     anchor: QPointF | None = None) -> None:
+        """Set the view range so that 1 mm on screen is 1 mm of ECG paper times the zoom."""
+        w, h = self.vb.width(), self.vb.height()
+        if w <= 1 or h <= 1:
+            return
+        (xa, xb), (ya, yb) = self.vb.viewRange()
+        px_s, px_mv = self.pixels_per_unit()
+        span_x, span_y = w / px_s, h / px_mv
+        if anchor is not None:
+            fx = (anchor.x() - xa) / (xb - xa) if xb > xa else 0.0
+            fy = (yb - anchor.y()) / (yb - ya) if yb > ya else 0.0
+            x0, y_top = anchor.x() - fx * span_x, anchor.y() + fy * span_y
+        x0 = xa if x0 is None else x0
+        y_top = yb if y_top is None else y_top
+        self.vb.setRange(xRange=(x0, x0 + span_x), yRange=(y_top - span_y, y_top), padding=0)
+        self.scaleChanged.emit(self.scale_text())
+
+    def scale_text(self) -> str:
+        zoom = "true scale" if abs(self.zoom - 1) < 1e-6 else f"zoom {self.zoom:.3g}x"
+        return f"{self.mm_per_s:g} mm/s · {self.mm_per_mv:g} mm/mV · {zoom}"
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom both axes alike about anchor (default: the view's centre)."""
+        self.zoom = float(np.clip(self.zoom * factor, MIN_ZOOM, MAX_ZOOM))
+        if anchor is None:
+            anchor = self.vb.viewRect().center()
+        self._apply_scale(anchor=anchor)
+
+    def true_scale(self) -> None:
+        self.zoom_by(1.0 / self.zoom)
+
+    def show_time(self, t0: float, t1: float) -> None:
+        """Fit [t0, t1] seconds to the view's width (both axes zoom alike)."""
+        px_s = pixels_per_mm(self.screen()) * self.mm_per_s
+        self.zoom = float(np.clip(self.vb.width() / max(t1 - t0, 1e-3) / px_s, MIN_ZOOM, MAX_ZOOM))
+        self._apply_scale(x0=t0)
+
+    def _sync_overview(self) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        self.region.setRegion(self.vb.viewRange()[0])
+        self._syncing = False
+
+    def _on_region(self) -> None:
+        if self._syncing or self.record is None:
+            return
+        self._syncing = True
+        t0, t1 = self.region.getRegion()
+        xa, xb = self.vb.viewRange()[0]
+        if abs((t1 - t0) - (xb - xa)) > 1e-6 * max(xb - xa, 1e-9):
+            self.show_time(t0, t1)  # an edge was dragged: zoom to the new window
+        else:
+            self.vb.setXRange(t0, t1, padding=0)
+        self._syncing = False
+
+    # ---- R-peaks, beats, QRS -----------------------------------------------------------------
+    def _current(self):
+        """The assessment if it describes the peaks on screen (not a stale pre-edit one)."""
+        a = self.session.assessment
+        if a is None or a.record is not self.record or not np.array_equal(a.rpeaks, self.session.peaks()):
+            return None
+        return a
+
+    def _draw_peaks(self) -> None:
+        rec = self.record
+        peaks = self.session.peaks()
+        self.edited_label.setVisible(self.session.rpeaks_override is not None)
+        if rec is None or not len(peaks) or not self.traces:
+            self.peak_markers.clear()
+            self.qrs_bands.set_bands(np.zeros(0), np.zeros(0))
+            self._show_selected(self.session.selected)
+            return
+        a = self._current()
+        classes = a.aami_classes if a is not None and a.aami_classes else None
+        brushes_by_class = {c: pg.mkBrush(col) for c, col in palette.AAMI_COLOURS.items()}
+        unclassified = pg.mkBrush(palette.UNCLASSIFIED)
+        xs, ys, brushes = [], [], []
+        t = peaks / rec.fs
+        for tr in self.traces:
+            if not tr.rhythm:
+                continue
+            inside = (t >= tr.t0) & (t < tr.t1)
+            xs.append(t[inside])
+            ys.append(rec.signal[peaks[inside], tr.lead] + tr.offset_mv)
+            brushes += [brushes_by_class.get(classes[i], unclassified) if classes else unclassified
+                        for i in np.flatnonzero(inside)]
+        self.peak_markers.setData(np.concatenate(xs), np.concatenate(ys), brush=brushes)
+        if a is not None:
+            on, off = a.delineation.onsets, a.delineation.offsets
+            ok = (on >= 0) & (off > on)
+            self.qrs_bands.set_bands(on[ok] / rec.fs, off[ok] / rec.fs)
+        else:
+            self.qrs_bands.set_bands(np.zeros(0), np.zeros(0))
+        self._show_selected(self.session.selected)
+
+    def _show_selected(self, index: int) -> None:
+        peaks = self.session.peaks()
+        if self.record is None or not 0 <= index < len(peaks):
+            self.selected_band.set_bands(np.zeros(0), np.zeros(0))
+            return
+        fs = self.record.fs
+        a = self._current()
+        if a is not None:
+            start, end = a.beats.start[index] / fs, a.beats.end[index] / fs
+        else:  # peaks just edited: the beat windows come with the re-run analysis
+            start, end = peaks[index] / fs - 0.25, peaks[index] / fs + 0.45
+        self.selected_band.set_bands(np.array([start]), np.array([end]))
+        xa, xb = self.vb.viewRange()[0]
+        r = peaks[index] / fs
+        if not xa <= r <= xb and not self._in_twelve_lead_window(r):
+            self.vb.setXRange(r - (xb - xa) / 2, r + (xb - xa) / 2, padding=0)
+
+    def _in_twelve_lead_window(self, t: float) -> bool:
+        xa, xb = self.vb.viewRange()[0]
+        return any(tr.t0 <= t < tr.t1 for tr in self.traces) and xa <= 0 and xb >= self.traces[-1].t1
+
+    def _peak_at(self, x: float) -> int:
+        """Index of the R-peak within PEAK_TOLERANCE_PX of time x, or -1."""
+        peaks = self.session.peaks()
+        if self.record is None or not len(peaks):
+            return -1
+        i = int(np.argmin(np.abs(peaks / self.record.fs - x)))
+        px_s = self.pixels_per_unit()[0]
+        return i if abs(peaks[i] / self.record.fs - x) * px_s <= PEAK_TOLERANCE_PX else -1
+
+    def _on_click(self, x: float, y: float, button, modifiers) -> None:
+        if self.record is None:
+            return
+        left = button == Qt.MouseButton.LeftButton
+        mode = self.vb.mode
+        peaks = self.session.peaks()
+        if left and (modifiers & Qt.KeyboardModifier.ShiftModifier or mode == EDIT) and self._peak_at(x) < 0:
+            self.add_peak(x)
+        elif mode == EDIT and not left:
+            self.delete_peak(self._peak_at(x))
+        elif mode == CALIPERS:
+            pts = [] if not left or len(self._caliper_points) >= 2 else self._caliper_points
+            self._set_calipers(pts + [(x, y)] if left else [])
+        elif left and len(peaks):
+            self.session.select_beat(int(np.argmin(np.abs(peaks / self.record.fs - x))))
+
+    def add_peak(self, x: float) -> None:
+        sample = int(round(x * self.record.fs))
+        if 0 <= sample < self.record.n_samples:
+            self.session.edit_peaks(np.append(self.session.peaks(), sample), f"add R-peak at {x:.3f} s")
+
+    def delete_peak(self, index: int) -> None:
+        peaks = self.session.peaks()
+        if 0 <= index < len(peaks):
+            self.session.edit_peaks(np.delete(peaks, index), f"delete R-peak at {peaks[index] / self.record.fs:.3f} s")
+
+    def delete_selected_peak(self) -> None:
+        self.delete_peak(self.session.selected)
+
+    def _on_peak_drag(self, index: int, x: float, finished: bool) -> None:
+        rhythm = next((tr for tr in self.traces if tr.rhythm), None)
+        sample = int(np.clip(round(x * self.record.fs), 0, self.record.n_samples - 1))
+        if not finished:
+            y = self.record.signal[sample, rhythm.lead] + rhythm.offset_mv if rhythm else 0.0
+            self.drag_marker.setData([x], [y])
+            return
+        self.drag_marker.clear()
+        peaks = self.session.peaks().copy()
+        old = peaks[index]
+        if sample != old:
+            peaks[index] = sample
+            self.session.edit_peaks(peaks, f"move R-peak from {old / self.record.fs:.3f} s to {x:.3f} s")
+
+    # ---- calipers --------------------------------------------------------------------------
+    def _set_calipers(self, points: list[tuple[float, float]]) -> None:
+        self._caliper_points = points
+        if not points:
+            self.caliper_items.setData([], [])
+            self.caliper_label.setText("Calipers: click two points" if self.vb.mode == CALIPERS else "")
+            return
+        xs, ys = zip(*points)
+        self.caliper_items.setData(list(xs), list(ys))
+        self.caliper_label.setText(caliper_text(points))
+
+    def caliper_reading(self) -> str:
+        return self.caliper_label.text()
+
+
+def caliper_text(points: list[tuple[float, float]]) -> str:
+    """Δt in ms, ΔmV and the rate the interval would mean, from two (s, mV) points."""
+    if len(points) < 2:
+        return "Calipers: click the second point"
+    (x1, y1), (x2, y2) = points[:2]
+    dt = abs(x2 - x1)
+    rate = f"{60.0 / dt:.0f} bpm" if dt > 0 else "–"
+    return f"Δt {dt * 1000:.0f} ms   ΔV {y2 - y1:+.2f} mV   rate {rate}"
+
+
+def _bold_font():
+    from PySide6.QtGui import QFont
+
+    font = QFont()
+    font.setBold(True)
+    font.setPointSize(10)
+    return font

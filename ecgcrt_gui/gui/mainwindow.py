@@ -1,0 +1,386 @@
+"""The main window: menus, docks around the lead view, status bar, settings, drag-and-drop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QScrollArea, QWidget,
+)
+
+from ecgcrt_gui.core.datapaths import SAMPLES_DIR
+from ecgcrt_gui.gui.dialogs import ModelCardDialog, read_card
+from ecgcrt_gui.gui.export import default_folder
+from ecgcrt_gui.gui.guideline_panel import GuidelinePanel
+from ecgcrt_gui.gui.leadview import LeadView
+from ecgcrt_gui.gui.prediction_panel import PredictionPanel
+from ecgcrt_gui.gui.session import Session
+from ecgcrt_gui.gui.spectrogram_panel import SpectrogramPanel
+
+TITLE = "ECG-CRT — for research use; not a medical device"
+DEMO_ECG = SAMPLES_DIR / "00338_hr.hea"
+MAX_RECENT = 8
+DEVICES = (("auto", "Automatic (GPU if usable)"), ("cpu", "CPU"), ("cuda", "CUDA GPU"))
+
+
+def settings() -> QSettings:
+    return QSettings("ECG-CRT", "ecgcrt-gui")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, show_dialogs: bool = True):
+        super().__init__()
+        self.show_dialogs = show_dialogs  # the self-test collects errors instead of opening dialogs
+        self.errors: list[tuple[str, str]] = []
+        self.setWindowTitle(TITLE)
+        self.setAcceptDrops(True)
+        self.session = Session(self)
+        self.lead_view = LeadView(self.session)
+        self.setCentralWidget(self.lead_view)
+        self.spectrogram_panel = SpectrogramPanel(self.session)
+        self.prediction_panel = PredictionPanel(self.session)
+        self.guideline_panel = GuidelinePanel(self.session)
+        self.docks = {
+            "spectrogram": self._dock("Beat spectrogram (model input)", self.spectrogram_panel,
+                                      Qt.DockWidgetArea.BottomDockWidgetArea),
+            "prediction": self._dock("CRT response prediction", self.prediction_panel,
+                                     Qt.DockWidgetArea.RightDockWidgetArea),
+            "guideline": self._dock("Guidelines", _scrolling(self.guideline_panel),
+                                    Qt.DockWidgetArea.RightDockWidgetArea),
+        }
+        self.resizeDocks([self.docks["prediction"], self.docks["guideline"]], [330, 520], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["prediction"]], [500], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["spectrogram"]], [270], Qt.Orientation.Vertical)
+        self._build_status_bar()
+        self._build_menus()
+        s = self.session
+        s.recordChanged.connect(self._on_record)
+        s.assessmentChanged.connect(self._on_assessment)
+        s.error.connect(self.report_error)
+        s.taskStarted.connect(self._on_task_started)
+        s.taskProgress.connect(self._on_progress)
+        s.taskEnded.connect(self._on_task_ended)
+        s.exported.connect(lambda p: self.statusBar().showMessage(f"Saved {p}", 8000))
+        s.modelChanged.connect(self._on_model_changed)
+        self.prediction_panel.modelCardRequested.connect(self.show_model_card)
+        self.prediction_panel.loadWeightsRequested.connect(self.load_weights)
+        self.guideline_panel.guidelineChosen.connect(lambda name: settings().setValue("guideline", name))
+        self.lead_view.scaleChanged.connect(self.scale_label.setText)
+        self._restore_settings()
+
+    # ---- construction ----------------------------------------------------------------------
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.record_label = QLabel("No ECG open")
+        self.record_label.setToolTip("The record on screen: file, format, leads, sampling rate, length, patient")
+        self.scale_label = QLabel("")
+        self.scale_label.setToolTip("Paper speed, gain and zoom; 'true scale' means 1 mm on screen is 1 mm of "
+                                    "ECG paper (from the screen's physical size)")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(220)
+        self.progress.setToolTip("Progress of the running task")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the running task (Esc)")
+        self.cancel_button.clicked.connect(self.session.cancel)
+        bar.addWidget(self.record_label, 1)
+        bar.addPermanentWidget(self.scale_label)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = menu.addAction(text)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, (list, tuple)) else [shortcut]
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setToolTip(tip or text)
+        action.setStatusTip(tip or text)
+        return action
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        f = menus.addMenu("&File")
+        self._action(f, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open, "Open an ECG file (WFDB, EDF, "
+                     "DICOM, CSV); you can also drop a file on the window")
+        self.recent_menu = f.addMenu("Open &recent")
+        self.recent_menu.setToolTipsVisible(True)
+        self._action(f, "Open &demo ECG", lambda: self.open_path(DEMO_ECG),
+                     tip="Open the bundled demonstration ECG (PTB-XL 00338: complete LBBB, woman aged 69)")
+        f.addSeparator()
+        self.export_action = self._action(f, "&Export report…", self.export_report, "Ctrl+E",
+                                          "Write a PDF report (12-lead on paper grid, measurements, criteria, "
+                                          "prediction)")
+        self.save_action = self._action(f, "&Save assessment…", self.save_assessment, QKeySequence.StandardKey.Save,
+                                        "Write the assessment as JSON (the same as 'ecgcrt analyze --json')")
+        f.addSeparator()
+        self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        e = menus.addMenu("&Edit")
+        undo = self.session.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.session.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        e.addAction(undo)
+        e.addAction(redo)
+        self._action(e, "&Delete selected R-peak", self.lead_view.delete_selected_peak, "Del",
+                     "Remove the R-peak of the selected beat (undo with Ctrl+Z)")
+        e.addSeparator()
+        for action in self.lead_view.mode_actions.values():
+            e.addAction(action)
+
+        v = menus.addMenu("&View")
+        self._action(v, "Zoom &in", lambda: self.lead_view.zoom_by(1.5), ["Ctrl+=", "Ctrl++"], "Zoom in (Ctrl+=)")
+        self._action(v, "Zoom &out", lambda: self.lead_view.zoom_by(1 / 1.5), "Ctrl+-", "Zoom out (Ctrl+-)")
+        self._action(v, "&True scale", self.lead_view.true_scale, "Ctrl+0",
+                     "Back to true physical scale: 1 mm on screen = 1 mm of ECG paper")
+        v.addSeparator()
+        self._action(v, "&Previous beat", lambda: self.session.step_beat(-1), ["Left", ","],
+                     "Select the previous beat (Left or ,)")
+        self._action(v, "&Next beat", lambda: self.session.step_beat(+1), ["Right", "."],
+                     "Select the next beat (Right or .)")
+        v.addSeparator()
+        for dock in self.docks.values():
+            v.addAction(dock.toggleViewAction())
+
+        a = menus.addMenu("&Analysis")
+        self._action(a, "&Re-run analysis", self.session.analyse, "F5", "Run the whole analysis again")
+        self._action(a, "&Cancel", self.session.cancel, "Esc", "Stop the running task")
+
+        m = menus.addMenu("&Model")
+        self._action(m, "&Load weights…", self.load_weights,
+                     tip="Use a locally fine-tuned weights bundle (.pt beside its .json model card); it is "
+                         "verified (checksum, preprocessing) before use")
+        self._action(m, "Use &bundled model", self.session.use_bundled_model,
+                     tip="Go back to the bundled demonstration model")
+        self._action(m, "Model &card…", self.show_model_card, tip="Show the model card of the model in use")
+        device_menu = m.addMenu("&Device")
+        device_menu.setToolTipsVisible(True)
+        self.device_group = QActionGroup(self)
+        for key, text in DEVICES:
+            action = device_menu.addAction(text)
+            action.setCheckable(True)
+            action.setData(key)
+            action.setToolTip(f"Run the networks on: {text}")
+            self.device_group.addAction(action)
+        self.device_group.triggered.connect(lambda act: self.set_device(act.data()))
+
+        h = menus.addMenu("&Help")
+        self._action(h, "&About", self.about)
+        for menu in (f, e, v, a, m, h):
+            menu.setToolTipsVisible(True)
+
+    # ---- settings --------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        s = settings()
+        geometry = s.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1500, 950)
+        state = s.value("state")
+        if state is not None:
+            self.restoreState(state)
+        self.lead_view.set_paper(float(s.value("paper_speed", 25.0)), float(s.value("gain", 10.0)))
+        layout = s.value("layout", "12-lead")
+        i = self.lead_view.layout_combo.findText(str(layout))
+        if i >= 0:
+            self.lead_view.layout_combo.setCurrentIndex(i)
+        self.guideline_panel.set_guideline(str(s.value("guideline", "esc2021")))
+        self.set_device(str(s.value("device", "auto")))
+        self._fill_recent()
+
+    def _save_settings(self) -> None:
+        s = settings()
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("state", self.saveState())
+        s.setValue("paper_speed", self.lead_view.mm_per_s)
+        s.setValue("gain", self.lead_view.mm_per_mv)
+        s.setValue("layout", self.lead_view.layout_combo.currentText())
+        s.setValue("guideline", self.guideline_panel.chosen_guideline())
+        s.setValue("device", self.session.device)
+
+    def set_device(self, device: str) -> None:
+        for action in self.device_group.actions():
+            action.setChecked(action.data() == device)
+        settings().setValue("device", device)
+        self.session.set_device(device)
+
+    def closeEvent(self, event) -> None:
+        self._save_settings()
+        self.session.cancel()
+        super().closeEvent(event)
+
+    # ---- opening ---------------------------------------------------------------------------
+    def open_initial(self, path: str | Path | None) -> None:
+        """Open the given file, or the demo ECG when none is given."""
+        self.open_path(Path(path) if path else DEMO_ECG)
+
+    def open_dialog(self) -> None:
+        from ecgcrt_gui.core.io import FILE_FILTER
+
+        start = str(settings().value("open_folder", str(Path.home())))
+        path, _ = QFileDialog.getOpenFileName(self, "Open ECG", start, FILE_FILTER)
+        if path:
+            settings().setValue("open_folder", str(Path(path).parent))
+            self.open_path(path)
+
+    def open_path(self, path: str | Path) -> None:
+        self.session.open(path)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            event.acceptProposedAction()
+            self.open_path(urls[0])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = [p for p in _string_list(settings().value("recent", [])) if Path(p).exists()]
+        for p in recent:
+            action = self.recent_menu.addAction(Path(p).name)
+            action.setToolTip(p)
+            action.triggered.connect(lambda _=False, p=p: self.open_path(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _remember(self, path: str) -> None:
+        if not path:
+            return
+        recent = [p for p in _string_list(settings().value("recent", [])) if p != path]
+        settings().setValue("recent", [path] + recent[: MAX_RECENT - 1])
+        self._fill_recent()
+
+    def _on_record(self, record) -> None:
+        self._remember(str(Path(record.path).resolve()) if record.path else "")
+        name = Path(record.path).name if record.path else "ECG"
+        self.setWindowTitle(f"{TITLE} — {name}")
+        self.record_label.setText(record_summary(record))
+
+    def _on_assessment(self, a) -> None:
+        ready = a is not None
+        self.export_action.setEnabled(ready)
+        self.save_action.setEnabled(ready)
+        if a is not None:
+            hr = f" · HR {a.heart_rate_bpm:.0f} bpm" if a.heart_rate_bpm else ""
+            self.record_label.setText(record_summary(a.record) + hr + f" · {len(a.rpeaks)} beats")
+            if a.warnings:
+                self.record_label.setToolTip("Warnings:\n" + "\n".join(a.warnings))
+
+    # ---- tasks and errors ------------------------------------------------------------------
+    def _on_task_started(self, text: str) -> None:
+        self.progress.setValue(0)
+        self.progress.setFormat(text)
+        self.progress.show()
+        self.cancel_button.show()
+
+    def _on_progress(self, fraction: float, text: str) -> None:
+        self.progress.setValue(int(fraction * 100))
+        self.progress.setFormat(text)
+
+    def _on_task_ended(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def report_error(self, title: str, message: str) -> None:
+        """A plain, non-blocking message box (the self-test only collects them)."""
+        self.errors.append((title, message))
+        self.statusBar().showMessage(f"{title}: {message}", 10000)
+        if self.show_dialogs:
+            box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+
+    # ---- saving ----------------------------------------------------------------------------
+    def _save_dialog(self, caption: str, suffix: str, filter_: str) -> Path | None:
+        a = self.session.assessment
+        if a is None:
+            self.report_error("Nothing to save", "There is no finished analysis to save yet.")
+            return None
+        folder = Path(str(settings().value("save_folder", str(default_folder()))))
+        stem = Path(a.record.path).stem if a.record.path else "ecg"
+        path, _ = QFileDialog.getSaveFileName(self, caption, str(folder / f"{stem}_ecgcrt{suffix}"), filter_)
+        if not path:
+            return None
+        path = Path(path)
+        settings().setValue("save_folder", str(path.parent))
+        return path if path.suffix else path.with_suffix(suffix)
+
+    def export_report(self) -> None:
+        path = self._save_dialog("Export report", ".pdf", "PDF report (*.pdf)")
+        if path is not None:
+            self.session.export(path, "pdf")
+
+    def save_assessment(self) -> None:
+        path = self._save_dialog("Save assessment", ".json", "Assessment JSON (*.json)")
+        if path is not None:
+            self.session.export(path, "json")
+
+    # ---- model -----------------------------------------------------------------------------
+    def load_weights(self) -> None:
+        start = str(settings().value("weights_folder", str(Path.home())))
+        path, _ = QFileDialog.getOpenFileName(self, "Load model weights", start, "Model weights (*.pt)")
+        if path:
+            settings().setValue("weights_folder", str(Path(path).parent))
+            self.session.load_model(path)
+
+    def _on_model_changed(self, path) -> None:
+        self.statusBar().showMessage(f"Using weights {path}" if path else "Using the bundled model", 8000)
+
+    def show_model_card(self) -> None:
+        from ecgcrt_gui.core.bundle import BundleError
+        from ecgcrt_gui.core.inference import CRT_MODEL
+
+        try:
+            card = read_card(Path(self.session.model_path or CRT_MODEL))
+        except BundleError as exc:
+            self.report_error("No model card", str(exc))
+            return
+        dialog = ModelCardDialog(card, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def about(self) -> None:
+        from ecgcrt_gui import __version__
+
+        QMessageBox.about(self, "About ECG-CRT", f"<b>ECG-CRT {__version__}</b><br>Predicts response to cardiac "
+                          "resynchronization therapy from an ECG, beside the guideline criteria.<br><br>"
+                          "<b>For research use only; not a medical device.</b>")
+
+
+def record_summary(record) -> str:
+    name = Path(record.path).name if record.path else "ECG"
+    who = ", ".join(str(x) for x in (record.meta.get("sex"), record.meta.get("age") and f"{record.meta['age']} y")
+                    if x)
+    return (f"{name} · {record.format or '?'} · {len(record.leads)} leads · {record.fs:g} Hz · "
+            f"{record.duration_s:.1f} s" + (f" · {who}" if who else ""))
+
+
+def _string_list(value) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    return area

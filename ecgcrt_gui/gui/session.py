@@ -1,0 +1,260 @@
+"""Session: the patient on screen (record, assessment, clinical inputs, edited R-peaks).
+
+It knows nothing of widgets: views call its methods and subscribe to its signals (as napari's
+layers do), and every slow step (reading, analysis, loading weights) runs on a worker thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from ecgcrt_gui.gui import workers
+
+
+class PeakEdit(QUndoCommand):
+    """Replace the R-peak list; undo restores the previous one (None = the detector's own)."""
+
+    def __init__(self, session: "Session", before: np.ndarray | None, after: np.ndarray, text: str):
+        super().__init__(text)
+        self._session, self._before, self._after = session, before, after
+
+    def redo(self) -> None:
+        self._session._apply_peaks(self._after)
+
+    def undo(self) -> None:
+        self._session._apply_peaks(self._before)
+
+
+class Session(QObject):
+    recordChanged = Signal(object)      # EcgRecord
+    assessmentChanged = Signal(object)  # Assessment, or None while a fresh analysis runs
+    peaksChanged = Signal(object)       # np.ndarray of the R-peaks on screen
+    selectedBeatChanged = Signal(int)   # index into the R-peaks, -1 for none
+    modelChanged = Signal(object)       # path of user-loaded weights, None for the bundled model
+    taskStarted = Signal(str)           # what is running, in words
+    taskProgress = Signal(float, str)
+    taskEnded = Signal()
+    error = Signal(str, str)            # title, plain message
+    exported = Signal(str)              # path of a report or assessment just written
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        from ecgcrt_gui.core.guideline import ClinicalInputs
+
+        self.record = None
+        self.assessment = None
+        self.inputs = ClinicalInputs(lvef=None, nyha=None, sex=None, rhythm=None)
+        self.morphology_override: str | None = None
+        self.model_path: Path | None = None
+        self.device = "auto"
+        self.rpeaks_override: np.ndarray | None = None
+        self.selected = -1
+        self.undo_stack = QUndoStack(self)
+        self._tasks: dict[str, workers.Task] = {}  # the current task of each kind
+        self._alive: set[workers.Task] = set()  # every task until it ends (cancelled ones too)
+
+    # ---- queries ---------------------------------------------------------------------------
+    def peaks(self) -> np.ndarray:
+        """The R-peaks on screen: the user's edit if any, else the analysis's."""
+        if self.rpeaks_override is not None:
+            return self.rpeaks_override
+        if self.assessment is not None:
+            return self.assessment.rpeaks
+        return np.zeros(0, dtype=np.int64)
+
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    # ---- opening ---------------------------------------------------------------------------
+    def open(self, path: str | Path) -> None:
+        """Read the file in the background; the patient on screen stays until it has been read."""
+        path = Path(path)
+
+        def job(progress, cancelled):
+            from ecgcrt_gui.core import io
+
+            progress(0.1, f"Reading {path.name}")
+            return io.read(path)
+
+        self._run("open", f"Opening {path.name}", job, self._on_read, "Cannot open the ECG")
+
+    def _on_read(self, record) -> None:
+        from ecgcrt_gui.core.guideline import ClinicalInputs
+
+        self.record = record
+        self.assessment = None
+        self.rpeaks_override = None
+        self.morphology_override = None
+        self.selected = -1
+        self.undo_stack.clear()
+        # A new patient: never carry the previous patient's LVEF or NYHA class over.
+        sex = record.meta.get("sex") if record.meta.get("sex") in ("M", "F") else None
+        self.inputs = ClinicalInputs(lvef=None, nyha=None, sex=sex, rhythm=None)
+        self.recordChanged.emit(record)
+        self.assessmentChanged.emit(None)
+        self.peaksChanged.emit(self.peaks())
+        self.analyse()
+
+    # ---- analysis --------------------------------------------------------------------------
+    def analyse(self) -> None:
+        """(Re-)run the whole analysis on the current record; a running one is cancelled."""
+        if self.record is None:
+            return
+        record, inputs, override = self.record, self.inputs, self.morphology_override
+        rpeaks, model_path, device = self.rpeaks_override, self.model_path, self.device
+
+        def job(progress, cancelled):
+            from ecgcrt_gui.core.analysis import analyze
+
+            return analyze(record, inputs, rpeaks=rpeaks, model_path=model_path, device=device,
+                           morphology_override=override, progress=progress, cancelled=cancelled)
+
+        self._run("analyse", "Analysing", job, self._on_analysed, "The analysis failed")
+
+    def _on_analysed(self, assessment) -> None:
+        if assessment.record is not self.record:
+            return  # a result for a patient no longer on screen
+        if assessment.inputs != self.inputs or self.morphology_override is not None:
+            assessment = self._updated(assessment)
+        self.assessment = assessment
+        if not 0 <= self.selected < len(assessment.rpeaks):
+            self.selected = int(assessment.image_beats[0]) if len(assessment.image_beats) else (
+                0 if len(assessment.rpeaks) else -1)
+        self.assessmentChanged.emit(assessment)
+        self.peaksChanged.emit(self.peaks())
+        self.selectedBeatChanged.emit(self.selected)
+
+    def _updated(self, assessment):
+        from ecgcrt_gui.core.analysis import update_guidelines
+
+        return update_guidelines(assessment, self.inputs, self.morphology_override)
+
+    def set_inputs(self, inputs) -> None:
+        """New clinical inputs: the guidelines update at once, the network does not re-run."""
+        self.inputs = inputs
+        if self.assessment is not None:
+            self.assessment = self._updated(self.assessment)
+            self.assessmentChanged.emit(self.assessment)
+
+    def set_morphology_override(self, label: str | None) -> None:
+        self.morphology_override = label
+        if self.assessment is not None:
+            self.assessment = self._updated(self.assessment)
+            self.assessmentChanged.emit(self.assessment)
+
+    def set_device(self, device: str) -> None:
+        """auto / cpu / cuda; the analysis re-runs on the new device."""
+        if device != self.device:
+            self.device = device
+            self.analyse()
+
+    def load_model(self, path: str | Path) -> None:
+        """Verify a weights bundle (hash, preprocessing) in the background, then use it."""
+        path = Path(path)
+
+        def job(progress, cancelled):
+            from ecgcrt_gui.core.bundle import load_bundle
+
+            progress(0.2, f"Verifying {path.name}")
+            load_bundle(path)
+            return path
+
+        self._run("model", f"Verifying {path.name}", job, self._on_model, "These weights cannot be used")
+
+    def use_bundled_model(self) -> None:
+        self._on_model(None)
+
+    def _on_model(self, path: Path | None) -> None:
+        self.model_path = path
+        self.modelChanged.emit(path)
+        self.analyse()
+
+    # ---- saving ----------------------------------------------------------------------------
+    def export(self, path: str | Path, kind: str) -> None:
+        """Write the assessment as kind "pdf" (report) or "json", atomically, in the background."""
+        if self.assessment is None:
+            self.error.emit("Nothing to save", "There is no finished analysis to save yet.")
+            return
+        from ecgcrt_gui.gui import export
+
+        assessment, path = self.assessment, Path(path)
+        write = export.save_pdf if kind == "pdf" else export.save_json
+
+        def job(progress, cancelled):
+            progress(0.3, f"Writing {path.name}")
+            return str(write(assessment, path))
+
+        self._run("export-" + kind, f"Writing {path.name}", job, self.exported.emit, f"Cannot write {path.name}")
+
+    # ---- R-peak editing --------------------------------------------------------------------
+    def edit_peaks(self, peaks: np.ndarray, text: str) -> None:
+        """Replace the R-peaks (undoable); measurements and prediction re-run on the edit."""
+        if self.record is None:
+            return
+        after = np.unique(np.asarray(peaks, dtype=np.int64))
+        after = after[(after >= 0) & (after < self.record.n_samples)]
+        self.undo_stack.push(PeakEdit(self, self.rpeaks_override, after, text))
+
+    def _apply_peaks(self, peaks: np.ndarray | None) -> None:
+        self.rpeaks_override = peaks
+        self.peaksChanged.emit(self.peaks())
+        n = len(self.peaks())
+        if self.selected >= n:
+            self.select_beat(n - 1)
+        self.analyse()
+
+    # ---- beat selection --------------------------------------------------------------------
+    def select_beat(self, index: int) -> None:
+        n = len(self.peaks())
+        index = max(-1, min(int(index), n - 1))
+        if index != self.selected:
+            self.selected = index
+            self.selectedBeatChanged.emit(index)
+
+    def step_beat(self, step: int) -> None:
+        if len(self.peaks()):
+            self.select_beat(max(0, self.selected + step))
+
+    # ---- tasks -----------------------------------------------------------------------------
+    def cancel(self) -> None:
+        """Stop whatever runs in the background."""
+        for task in list(self._tasks.values()):
+            task.cancel()
+
+    def _run(self, kind: str, text: str, job, on_done, failure_title: str) -> None:
+        old = self._tasks.pop(kind, None)
+        if old is not None:
+            old.cancel()
+        task = workers.Task(job)
+        self._tasks[kind] = task
+        self._alive.add(task)
+
+        def finish() -> None:
+            self._alive.discard(task)
+            if self._tasks.get(kind) is task:
+                del self._tasks[kind]
+            if not self._tasks:
+                self.taskEnded.emit()
+
+        def done(result) -> None:
+            current = self._tasks.get(kind) is task
+            finish()
+            if current:
+                on_done(result)
+
+        def failed(message: str) -> None:
+            current = self._tasks.get(kind) is task
+            finish()
+            if current:
+                self.error.emit(failure_title, message)
+
+        task.signals.progress.connect(self.taskProgress)
+        task.signals.finished.connect(done)
+        task.signals.failed.connect(failed)
+        task.signals.cancelled.connect(finish)
+        self.taskStarted.emit(text)
+        workers.start(task)
