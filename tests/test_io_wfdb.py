@@ -40,6 +40,23 @@ def test_mitdb_100_two_leads_in_mv_with_patient(mitdb: Path) -> None:
     assert rec.meta["warnings"] == []
 
 
+def test_mitdb_unknown_age_is_left_out(mitdb: Path) -> None:
+    meta = read(mitdb / "103").meta  # "# -1 M 742 654 x1"
+    assert "age" not in meta and meta["sex"] == "M"
+
+
+@pytest.mark.slow
+def test_every_shared_record_reads_with_standard_leads(data: Path) -> None:
+    records = [*sorted((data / "mitdb").glob("*.hea")), *sorted((data / "ludb" / "data").glob("*.hea")),
+               *sorted((data / "ptbxl" / "records500").glob("*/*.hea"))]
+    assert len(records) == 48 + 200 + 500
+    for header in records:
+        rec = read(header)
+        assert rec.meta["warnings"] == [], header
+        assert set(rec.leads) <= {"I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"}, header
+        assert rec.duration_s >= 10 and ("sex" in rec.meta or "ptbxl" in str(header)), header
+
+
 @pytest.mark.parametrize("suffix", ["", ".hea", ".dat"])
 def test_record_can_be_named_by_hea_dat_or_stem(mitdb: Path, suffix: str) -> None:
     rec = read(f"{mitdb / '100'}{suffix}")

@@ -18,8 +18,8 @@ from ecgcrt_gui.core.record import EcgRecord
 _BYTES_PER_SAMPLE = {"8": 1, "16": 2, "24": 3, "32": 4, "61": 2, "80": 1, "160": 2,
                      "212": 1.5, "310": 4 / 3, "311": 4 / 3}
 _LUDB_FIELD = re.compile(r"^<?(age|sex)>?\s*:\s*(\S+)", re.IGNORECASE)
-# MIT-BIH's first comment: "<age> <sex> <other numbers>", e.g. "69 M 1085 1629 x1"; "?" where unknown.
-_MITDB_FIRST = re.compile(r"^(\d+|\?+)\s+([MF?])(\s|$)")
+# MIT-BIH's first comment: "<age> <sex> <other numbers>", e.g. "69 M 1085 1629 x1"; age -1 where unknown.
+_MITDB_FIRST = re.compile(r"^(-?\d+|\?+)\s+([MF?])(\s|$)")
 
 
 def _import_wfdb():
