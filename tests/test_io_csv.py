@@ -112,6 +112,9 @@ def test_refusals(tmp_path: Path, ludb1: np.ndarray) -> None:
     flat = _write(tmp_path / "flat.csv", ["time", "I", "II"], _with_time(np.zeros((5000, 2)), 500))
     with pytest.raises(EcgReadError, match=r"flat\.csv: no usable lead: every lead is a flat line"):
         read(flat)
+    (tmp_path / "header_only.csv").write_text("time,I,II\n")
+    with pytest.raises(EcgReadError, match=r"header_only\.csv: the table has a header row but no samples"):
+        read(tmp_path / "header_only.csv")
     one_column = tmp_path / "one.csv"
     one_column.write_text("II\n" + "\n".join("0.1" for _ in range(10)))
     with pytest.raises(EcgReadError, match=r"one\.csv: no column delimiter"):

@@ -48,6 +48,9 @@ def read_csv(path: Path, *, fs: float | None = None) -> EcgRecord:
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise fail(path, f"the table could not be read ({reason(exc)})",
                    "Check that every row has the same number of columns as the header") from None
+    if table.empty:
+        raise fail(path, "the table has a header row but no samples below it",
+                   "The export is incomplete; export the ECG again")
     columns = [_split_unit(name) for name in header]
     if all(_is_number(name) for name, _ in columns):
         raise fail(path, "the first row holds numbers, not lead names",
