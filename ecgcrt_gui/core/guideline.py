@@ -197,9 +197,10 @@ def _no_match_reason(
 ) -> str:
     stated = describe_inputs(values)
     if missing:
-        return (f"{guideline.short}: no CRT recommendation can be decided for {stated} "
+        given = f" for {stated}" if stated else ""
+        return (f"{guideline.short}: no CRT recommendation can be decided{given} "
                 f"without: {', '.join(missing)}.")
-    text = f"{guideline.short}: no CRT recommendation applies to {stated}"
+    text = f"{guideline.short}: no CRT recommendation applies" + (f" to {stated}" if stated else "")
     if values.get("morphology") == "paced":
         text += " (the QRS criteria refer to intrinsic, not paced, conduction)"
     if unstated:
@@ -208,7 +209,7 @@ def _no_match_reason(
 
 
 def describe_inputs(values: dict) -> str:
-    """The decisive inputs in words, e.g. 'LVEF 30 %, NYHA III, sinus rhythm, QRS 152 ms, LBBB'."""
+    """The stated inputs in words, e.g. 'LVEF 30 %, NYHA III, sinus rhythm, QRS 152 ms, LBBB ...'."""
     parts = []
     if values.get("lvef") is not None:
         parts.append(f"LVEF {values['lvef']:g} %")
@@ -221,4 +222,4 @@ def describe_inputs(values: dict) -> str:
     if values.get("morphology") is not None:
         parts.append(f"{values['morphology']} morphology")
     parts += [INPUT_NAMES[k] for k in OPTIONAL_INPUTS if values.get(k)]
-    return ", ".join(parts) if parts else "no stated inputs"
+    return ", ".join(parts)
