@@ -1,9 +1,9 @@
 """2023 HRS/APHRS/LAHRS guideline on cardiac physiologic pacing: the CRT rows as a table.
 
 The document writes classes 1/2a/2b/3; rows keep that wording (cor) and are mapped to I/IIa/IIb/III.
-Rows marked UNSURE are encoded from the text as best known and conservatively. Rows checked
-against the published recommendation tables: the non-LBBB rows, QRS < 120 ms, and the pacing-
-indication rows. Not encoded: the CSP (HBP/LBBAP) alternatives, which choose how to pace,
+Rows marked UNSURE are encoded from the text as best known and conservatively. The non-LBBB
+rows, the QRS < 120 ms row and the pacing-indication rows were checked against the guideline's
+pocket-guide tables (class, level and wording). Not encoded: the CSP (HBP/LBBAP) alternatives, which choose how to pace,
 not whether resynchronisation is indicated; and the NYHA IV requirement "ambulatory", which is
 assumed.
 """
