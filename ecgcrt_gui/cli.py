@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     warnings.filterwarnings("ignore")  # library chatter must not mix with the JSON on stdout
     from .core.analysis import analyze
+    from .core.bundle import BundleError
     from .core.guideline import ClinicalInputs
     from .core.io import read
     from .core.record import EcgReadError
@@ -78,24 +79,26 @@ def main(argv: list[str] | None = None) -> int:
                              morphology_override=args.morphology, predict=not args.no_predict)
     except EcgReadError as exc:
         return _fail(str(exc))
-    except Exception as exc:  # a model file a person supplied may be refused: say why, no traceback
-        if type(exc).__name__ == "BundleError":
-            return _fail(f"model refused: {exc}")
-        raise
+    except BundleError as exc:
+        return _fail(f"model refused: {exc}")
 
     result = assessment.to_json()
     if args.guideline:
         result["guidelines"] = [g for g in result["guidelines"] if g["name"] in args.guideline]
-    if args.pdf:
-        from .core.report import write_pdf
+    try:
+        if args.pdf:
+            from .core.report import write_pdf
 
-        write_pdf(result, record, args.pdf)
+            write_pdf(result, record, args.pdf)
+        if args.json and args.json != "-":
+            write_text_atomic(Path(args.json), json.dumps(result, indent=1) + "\n")
+    except OSError as exc:
+        print(f"ecgcrt: cannot write {exc.filename or 'the output'}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     if args.json == "-":
         json.dump(result, sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
-        if args.json:
-            write_text_atomic(Path(args.json), json.dumps(result, indent=1) + "\n")
         print(summary(result))
     return 0
 

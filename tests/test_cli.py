@@ -1,0 +1,106 @@
+"""`ecgcrt analyze`: the JSON contract (DESIGN.md), exit codes and messages, on real records."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from ecgcrt_gui.cli import main
+from ecgcrt_gui.core.datapaths import SAMPLES_DIR
+from ecgcrt_gui.core.inference import CRT_MODEL
+
+DEMO = SAMPLES_DIR / "00338_hr.hea"
+CONTRACT_KEYS = {"record", "rpeaks", "heart_rate_bpm", "beats", "qrs_duration_ms", "morphology",
+                 "prediction", "guidelines", "warnings"}
+
+
+def run_json(capsys, *args: str) -> dict:
+    assert main(["analyze", *args, "--json", "-"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_json_contract_on_demo_ecg(capsys):
+    out = run_json(capsys, str(DEMO), "--no-predict", "--lvef", "25", "--nyha", "3", "--rhythm", "sinus")
+    assert out["schema"] == "ecgcrt.assessment/1"
+    assert CONTRACT_KEYS <= set(out)
+    rec = out["record"]
+    assert rec["format"] == "wfdb" and rec["fs"] == 500 and rec["n_samples"] == 5000
+    assert rec["duration_s"] == 10.0 and len(rec["leads"]) == 12
+    # 10 s of sinus rhythm: every beat found, one beat record per R-peak, indices at the file's fs
+    assert 8 <= len(out["rpeaks"]) <= 16
+    assert [b["r"] for b in out["beats"]] == out["rpeaks"]
+    assert 45 <= out["heart_rate_bpm"] <= 100
+    for beat in out["beats"]:
+        if beat["qrs_on"] is not None and beat["qrs_off"] is not None:
+            assert beat["qrs_on"] < beat["r"] < beat["qrs_off"]
+    # PTB-XL labels this ECG complete LBBB: a wide QRS, and the three guidelines evaluated
+    assert out["qrs_duration_ms"] is not None and out["qrs_duration_ms"] >= 120
+    assert out["morphology"]["label"] in {"LBBB", "RBBB", "IVCD", "normal", "paced", "undetermined"}
+    assert {g["name"] for g in out["guidelines"]} == {"esc2021", "acc2012", "hrs2023"}
+    assert out["prediction"] is None
+    json.dumps(out)  # serialisable as a whole
+
+
+def test_guideline_filter_and_readable_summary(capsys):
+    out = run_json(capsys, str(DEMO), "--no-predict", "--guideline", "esc2021")
+    assert [g["name"] for g in out["guidelines"]] == ["esc2021"]
+    assert main(["analyze", str(DEMO), "--no-predict", "--lvef", "30", "--nyha", "3"]) == 0
+    text = capsys.readouterr().out
+    assert "QRS duration" in text and "not a medical device" in text
+
+
+@pytest.mark.parametrize("make_bad", ["missing", "empty", "garbage_hea"])
+def test_unreadable_input_exits_2_with_one_line(tmp_path, capsys, make_bad):
+    path = tmp_path / "patient.hea"
+    if make_bad == "empty":
+        path.write_bytes(b"")
+    elif make_bad == "garbage_hea":
+        path.write_text("this is not a header\n\x00\x01")
+    assert main(["analyze", str(path), "--json", "-"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ecgcrt: ") and "Traceback" not in captured.err
+
+
+def test_entry_point_exit_status_without_traceback(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "ecgcrt_gui.cli", "analyze", str(tmp_path / "nope.edf")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_json_and_pdf_files_written(tmp_path, capsys):
+    json_path, pdf_path = tmp_path / "a.json", tmp_path / "a.pdf"
+    assert main(["analyze", str(DEMO), "--no-predict", "--json", str(json_path), "--pdf", str(pdf_path)]) == 0
+    assert json.loads(json_path.read_text())["record"]["n_samples"] == 5000
+    assert pdf_path.read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "a.pdf"]  # no temporary files left
+
+
+@pytest.mark.skipif(not CRT_MODEL.exists(), reason="bundled CRT weights not built yet")
+def test_prediction_on_real_records_is_a_probability_and_repeatable(capsys, mitdb):
+    first = run_json(capsys, str(DEMO), "--device", "cpu")
+    again = run_json(capsys, str(DEMO), "--device", "cpu")
+    pred = first["prediction"]
+    assert 0.0 <= pred["probability"] <= 1.0
+    assert pred["probability"] == again["prediction"]["probability"]
+    assert pred["n_beats"] >= 8 and pred["device"] == "cpu"
+    assert pred["model"]["sha256"] and pred["label"] in {"responder", "non-responder"}
+    assert all(b["aami_class"] in {"N", "S", "V", "F", "Q"} for b in first["beats"])
+
+
+@pytest.mark.skipif(not CRT_MODEL.exists(), reason="bundled CRT weights not built yet")
+def test_tampered_model_is_refused_with_exit_2(tmp_path, capsys):
+    pt = tmp_path / "crt.pt"
+    shutil.copy(CRT_MODEL, pt)
+    shutil.copy(CRT_MODEL.with_suffix(".json"), pt.with_suffix(".json"))
+    data = bytearray(pt.read_bytes())
+    data[-100] ^= 0xFF
+    pt.write_bytes(bytes(data))
+    assert main(["analyze", str(DEMO), "--model", str(pt), "--json", "-"]) == 2
+    assert "model refused" in capsys.readouterr().err
