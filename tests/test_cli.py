@@ -83,7 +83,7 @@ def test_json_and_pdf_files_written(tmp_path, capsys):
 
 
 @pytest.mark.skipif(not CRT_MODEL.exists(), reason="bundled CRT weights not built yet")
-def test_prediction_on_real_records_is_a_probability_and_repeatable(capsys, mitdb):
+def test_prediction_on_real_records_is_a_probability_and_repeatable(capsys):
     first = run_json(capsys, str(DEMO), "--device", "cpu")
     again = run_json(capsys, str(DEMO), "--device", "cpu")
     pred = first["prediction"]
