@@ -29,6 +29,15 @@ examples:
 Formats: WFDB (.hea/.dat), EDF/EDF+, DICOM 12-lead waveform, CSV (one column per lead).
 Exit status: 0 success; 2 when the ECG or the model file cannot be used (reason on stderr)."""
 
+# Optional yes/no ClinicalInputs fields that some guideline rows need; an absent flag means "no".
+_YES_NO_INPUTS = {
+    "pacing_indication": "the patient has an indication for ventricular pacing (e.g. high-degree AV block)",
+    "av_junction_ablation": "AF with AV-junction ablation planned",
+    "af_biv_pacing_assured": "AF: near-100%% biventricular pacing can be ensured",
+    "ischemic_etiology": "heart failure of ischaemic aetiology",
+    "limited_survival": "expected survival under 1 year (comorbidity or frailty)",
+}
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ecgcrt", description=DESCRIPTION,
@@ -45,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     patient.add_argument("--rhythm", choices=["sinus", "af"], help="underlying rhythm: sinus or atrial fibrillation")
     patient.add_argument("--guideline", choices=["esc2021", "acc2012", "hrs2023"], action="append",
                          help="guideline to evaluate (repeatable; default: all three)")
+    for name, help_text in _YES_NO_INPUTS.items():
+        patient.add_argument("--" + name.replace("_", "-"), action="store_true", help=help_text)
     patient.add_argument("--morphology", choices=["LBBB", "RBBB", "IVCD", "normal"],
                          help="override the measured QRS morphology")
     reading = a.add_argument_group("reading the file")
@@ -74,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         record = read(args.path, fs=args.fs, fmt=args.fmt)
         inputs = ClinicalInputs(lvef=args.lvef, nyha=args.nyha, sex=args.sex or record.meta.get("sex"),
-                                rhythm=args.rhythm)
+                                rhythm=args.rhythm,
+                                **{name: True for name in _YES_NO_INPUTS if getattr(args, name)})
         assessment = analyze(record, inputs, model_path=args.model, device=args.device,
                              morphology_override=args.morphology, predict=not args.no_predict)
     except EcgReadError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -79,12 +80,7 @@ class Assessment:
             "morphology": morphology,
             "model_leads": list(self.model_leads),
             "prediction": self.prediction.to_dict() if self.prediction is not None else None,
-            "inputs": {
-                "lvef": self.inputs.lvef,
-                "nyha": self.inputs.nyha,
-                "sex": self.inputs.sex,
-                "rhythm": self.inputs.rhythm,
-            },
+            "inputs": dataclasses.asdict(self.inputs),
             "guidelines": [g.to_dict() for g in self.guidelines],
             "warnings": list(self.warnings),
         }
