@@ -53,17 +53,20 @@ class Delineation:
         return np.where(ok, (self.offsets - self.onsets) * 1000.0 / fs, np.nan)
 
 
-def lead_slopes(signal: np.ndarray, fs: float) -> np.ndarray:
-    """|d/dt| of each band-limited lead, [n, leads] in mV/sample."""
+def band_limit(signal: np.ndarray, fs: float) -> np.ndarray:
+    """Zero-phase 0.5-40 Hz band-pass of each lead, [n, leads] float64 mV."""
     x = np.asarray(signal, dtype=np.float64)
     if x.ndim == 1:
         x = x[:, None]
     x = np.nan_to_num(x)
     high = min(BAND_HZ[1], 0.45 * fs)
     sos = butter(2, [BAND_HZ[0], high], btype="bandpass", fs=fs, output="sos")
-    padlen = min(x.shape[0] - 1, 3 * int(fs))
-    y = sosfiltfilt(sos, x, axis=0, padlen=padlen)
-    return np.abs(np.gradient(y, axis=0))
+    return sosfiltfilt(sos, x, axis=0, padlen=min(x.shape[0] - 1, 3 * int(fs)))
+
+
+def lead_slopes(signal: np.ndarray, fs: float) -> np.ndarray:
+    """|d/dt| of each band-limited lead, [n, leads] in mV/sample."""
+    return np.abs(np.gradient(band_limit(signal, fs), axis=0))
 
 
 def _windows(slopes: np.ndarray, rpeaks: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray, int]:

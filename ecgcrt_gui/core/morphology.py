@@ -1,0 +1,166 @@
+"""QRS morphology of a record: paced, LBBB (Strauss / AHA), RBBB, IVCD, normal, with a checklist.
+
+The criteria are read on a median beat per lead (dominant beats aligned on R, sample-wise
+median), which keeps a noisy or ectopic beat from deciding the label. Label rule:
+paced > LBBB (Strauss 2011; the AHA 2009 criteria where Strauss cannot be assessed) > RBBB
+> IVCD > normal; "undetermined" where the QRS cannot be measured or the leads that decide
+a wide QRS are missing. A verdict reached with some leads missing is marked partial.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ecgcrt_gui.core.delineate import Delineation, band_limit
+from ecgcrt_gui.core.morphology_criteria import (
+    Criterion,
+    aha_absent_q,
+    aha_broad_r,
+    aha_discordant_st_t,
+    ivcd_width,
+    qrs_at_least,
+    r_peak_time,
+    rbbb_rsr,
+    rbbb_wide_s,
+    strauss_notching,
+    strauss_qs_rs,
+    verdict,
+)
+from ecgcrt_gui.core.morphology_pacing import detect_pacing
+from ecgcrt_gui.core.morphology_waves import LeadQrs, read_lead
+from ecgcrt_gui.core.record import EcgRecord
+
+LABELS = ("LBBB", "RBBB", "IVCD", "paced", "normal", "undetermined")
+PRE_S, POST_S = 0.30, 0.45  # median-beat window around R
+STRAUSS_MS = {"M": 140.0, "F": 130.0}
+
+
+@dataclass
+class Morphology:
+    label: str
+    strauss_lbbb: bool | None
+    aha_lbbb: bool | None
+    rbbb: bool | None
+    paced: bool
+    partial: bool  # the verdict rests on the criteria that could be assessed
+    criteria: dict[str, Criterion] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "label": self.label,
+            "strauss_lbbb": self.strauss_lbbb,
+            "aha_lbbb": self.aha_lbbb,
+            "rbbb": self.rbbb,
+            "paced": self.paced,
+            "partial_criteria": self.partial,
+            "crt_prediction_meaningful": not self.paced,
+            "criteria": {k: c.to_dict() for k, c in self.criteria.items()},
+            "notes": list(self.notes),
+        }
+
+
+def median_beats(filtered: np.ndarray, fs: float, rpeaks: np.ndarray) -> tuple[np.ndarray, int]:
+    """Sample-wise median over beats aligned on R: [window, leads], and the column of R."""
+    pre, post = int(round(PRE_S * fs)), int(round(POST_S * fs))
+    idx = np.asarray(rpeaks, np.int64)[:, None] + np.arange(-pre, post + 1)[None, :]
+    idx = idx[(idx.min(axis=1) >= 0) & (idx.max(axis=1) < filtered.shape[0])]
+    return np.median(filtered[idx], axis=0), pre
+
+
+def _dominant(rpeaks: np.ndarray, delineation: Delineation) -> np.ndarray:
+    """The beats the QRS duration was taken from (falling back to every delineated beat)."""
+    used = delineation.used
+    if used is None or used.shape != rpeaks.shape or not used.any():
+        used = delineation.onsets >= 0
+    return used
+
+
+def _lead_waves(record: EcgRecord, rpeaks: np.ndarray, delineation: Delineation) -> dict[str, LeadQrs]:
+    """Per-lead QRS features on the median beat, with the global QRS window of the dominant beats."""
+    used = _dominant(rpeaks, delineation)
+    if not used.any():
+        return {}
+    fs = record.fs
+    filtered = band_limit(record.signal, fs)
+    beat, r_col = median_beats(filtered, fs, rpeaks[used])
+    on = r_col + int(np.median(delineation.onsets[used] - rpeaks[used]))
+    off = r_col + int(np.median(delineation.offsets[used] - rpeaks[used]))
+    on, off = max(on, 0), min(off, beat.shape[0] - 1)
+    return {name: read_lead(name, beat[:, j], on, off, fs) for j, name in enumerate(record.leads)}
+
+
+def classify(record: EcgRecord, rpeaks: np.ndarray, delineation: Delineation, sex: str | None = None) -> Morphology:
+    """Morphology label and the checklist of every criterion, from the record's own leads."""
+    rpeaks = np.asarray(rpeaks, np.int64)
+    sex = sex if sex in ("M", "F") else record.meta.get("sex") if record.meta.get("sex") in ("M", "F") else None
+    qrs = delineation.qrs_duration_ms
+    waves = _lead_waves(record, rpeaks, delineation) if qrs is not None else {}
+    notes: list[str] = []
+
+    pacing = detect_pacing(record.signal, record.fs, rpeaks) if rpeaks.size else None
+    paced = bool(pacing and pacing.paced)
+    c: dict[str, Criterion] = {}
+    c["pacing_spikes"] = Criterion(
+        "Pacing spikes before the QRS",
+        "not_assessable" if pacing is None or not pacing.assessable else ("met" if paced else "not_met"),
+        [], None if pacing is None else round(pacing.beat_share, 2),
+        "no beats" if pacing is None else pacing.detail,
+    )
+
+    strauss_ms = STRAUSS_MS.get(sex or "M")
+    sex_note = "" if sex else "sex unknown: the men's threshold (140 ms) was used"
+    c["strauss_qrs"] = qrs_at_least(f"QRS >= {strauss_ms:.0f} ms ({'women' if sex == 'F' else 'men'})", qrs, strauss_ms, sex_note)
+    c["strauss_qs_rs_v1_v2"] = strauss_qs_rs(waves)
+    c["strauss_mid_qrs_notching"] = strauss_notching(waves, qrs)
+    c["aha_qrs"] = qrs_at_least("QRS >= 120 ms", qrs, 120.0)
+    c["aha_broad_notched_r"] = aha_broad_r(waves, qrs)
+    c["aha_absent_q"] = aha_absent_q(waves)
+    c["aha_r_peak_time_v5_v6"] = r_peak_time(waves, ("V5", "V6"), 60.0, "R-peak time > 60 ms in V5, V6")
+    c["aha_st_t_discordant"] = aha_discordant_st_t(waves)
+    c["rbbb_qrs"] = qrs_at_least("QRS >= 120 ms", qrs, 120.0)
+    c["rbbb_rsr_v1_v2"] = rbbb_rsr(waves)
+    c["rbbb_wide_s_i_v6"] = rbbb_wide_s(waves)
+    c["rbbb_r_peak_time_v1"] = r_peak_time(waves, ("V1",), 50.0, "R-peak time > 50 ms in V1 (supportive)")
+    c["ivcd_qrs"] = ivcd_width(qrs)
+
+    strauss_set = [c["strauss_qrs"], c["strauss_qs_rs_v1_v2"], c["strauss_mid_qrs_notching"]]
+    strauss, strauss_partial = verdict(strauss_set, strauss_set[:2])
+    aha_set = [c["aha_qrs"], c["aha_broad_notched_r"], c["aha_absent_q"], c["aha_r_peak_time_v5_v6"]]
+    aha, aha_partial = verdict(aha_set, aha_set)
+    rbbb_set = [c["rbbb_qrs"], c["rbbb_rsr_v1_v2"], c["rbbb_wide_s_i_v6"]]
+    rbbb, rbbb_partial = verdict(rbbb_set, rbbb_set[:2])
+
+    label, partial = _label(paced, qrs, strauss, strauss_partial, aha, aha_partial, rbbb, rbbb_partial, notes)
+    if paced:
+        notes.append("Paced rhythm: the QRS is the pacemaker's, so LBBB criteria and the CRT prediction do not apply.")
+    notes += delineation.warnings if qrs is None else []
+    return Morphology(label, None if paced else strauss, None if paced else aha, None if paced else rbbb, paced, partial, c, notes)
+
+
+def _label(paced, qrs, strauss, strauss_partial, aha, aha_partial, rbbb, rbbb_partial, notes) -> tuple[str, bool]:
+    """Apply the label rule; explain fall-backs and partial verdicts in `notes`."""
+    if paced:
+        return "paced", False
+    if qrs is None:
+        notes.append("QRS duration not measurable: morphology undetermined.")
+        return "undetermined", False
+    if strauss:
+        if strauss_partial:
+            notes.append("LBBB by Strauss on partial criteria: some leads are not recorded.")
+        return "LBBB", strauss_partial
+    if strauss is None and aha:
+        notes.append("Strauss criteria not assessable (V1/V2 missing); LBBB by the AHA 2009 criteria.")
+        return "LBBB", aha_partial
+    if rbbb:
+        if rbbb_partial:
+            notes.append("RBBB on partial criteria: some leads are not recorded.")
+        return "RBBB", rbbb_partial
+    if qrs > 110.0:
+        if strauss is None and aha is None and rbbb is None:
+            notes.append("Wide QRS, but the leads that tell LBBB from RBBB (V1, V2, I, V5, V6) are missing.")
+            return "undetermined", False
+        return "IVCD", False
+    return "normal", False
