@@ -26,8 +26,9 @@ def make_app():
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(sys.argv[:1])
-        app.setApplicationName("ecgcrt-gui")
-        app.setOrganizationName("ECG-CRT")
+    # Settings live under these names (also when a test harness made the QApplication).
+    app.setApplicationName("ecgcrt-gui")
+    app.setOrganizationName("ECG-CRT")
     import pyqtgraph as pg
 
     pg.setConfigOptions(antialias=True, foreground="k")

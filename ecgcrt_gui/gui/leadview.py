@@ -212,7 +212,7 @@ class LeadView(QWidget):
         rhythm = next((tr for tr in self.traces if tr.rhythm), self.traces[0])
         self.overview_curve.setData(t, rec.signal[:, rhythm.lead])
         self.overview.setXRange(0, rec.duration_s, padding=0.01)
-        sig = rec.signal[:, rhythm.lead]
+        sig = rec.signal[:: max(1, rec.n_samples // 20000), rhythm.lead]  # a sample is enough for a range
         lo, hi = np.nanpercentile(sig, [0.5, 99.5]) if len(sig) else (0, 1)
         self.overview.setYRange(lo, hi, padding=0.1)
         if reset_view:

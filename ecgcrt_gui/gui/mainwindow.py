@@ -26,7 +26,8 @@ DEVICES = (("auto", "Automatic (GPU if usable)"), ("cpu", "CPU"), ("cuda", "CUDA
 
 
 def settings() -> QSettings:
-    return QSettings("ECG-CRT", "ecgcrt-gui")
+    """The user's settings (organisation and application names are set in app.make_app)."""
+    return QSettings()
 
 
 class MainWindow(QMainWindow):

@@ -135,10 +135,29 @@ class Session(QObject):
 
     def set_inputs(self, inputs) -> None:
         """New clinical inputs: the guidelines update at once, the network does not re-run."""
+        sex_changed = inputs.sex != self.inputs.sex
         self.inputs = inputs
-        if self.assessment is not None:
+        if self.assessment is None:
+            return
+        if not sex_changed:
             self.assessment = self._updated(self.assessment)
             self.assessmentChanged.emit(self.assessment)
+            return
+        # Sex changes Strauss's QRS threshold, so morphology is re-classified: on a long record that
+        # takes longer than the GUI thread may be blocked.
+        assessment = self.assessment
+
+        def job(progress, cancelled):
+            return self._updated(assessment)
+
+        self._run("guidelines", "Updating the criteria", job, self._on_guidelines, "The criteria cannot be updated")
+
+    def _on_guidelines(self, assessment) -> None:
+        if assessment.record is self.record and np.array_equal(assessment.rpeaks, self.peaks()):
+            if assessment.inputs != self.inputs:  # other inputs changed meanwhile (same sex: instant)
+                assessment = self._updated(assessment)
+            self.assessment = assessment
+            self.assessmentChanged.emit(assessment)
 
     def set_morphology_override(self, label: str | None) -> None:
         self.morphology_override = label

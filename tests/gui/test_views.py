@@ -1,0 +1,75 @@
+"""Lead view scale, calipers, settings, responsiveness; no network needed for most."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QTimer
+
+from ecgcrt_gui.gui.leadview import caliper_text
+from ecgcrt_gui.gui.paper import pixels_per_mm
+from tests.gui.conftest import wait_analysed
+
+
+def test_caliper_text_reads_interval_voltage_and_rate():
+    text = caliper_text([(1.0, 0.2), (1.8, 1.45)])
+    assert "Δt 800 ms" in text and "ΔV +1.25 mV" in text and "75 bpm" in text
+
+
+def test_paper_is_at_true_physical_scale(qtbot, window):
+    window.open_initial(None)
+    qtbot.waitUntil(lambda: window.session.record is not None, timeout=30_000)
+    view = window.lead_view
+    mm = pixels_per_mm(view.screen())
+    (x0, x1), (y0, y1) = view.vb.viewRange()
+    assert view.vb.width() / (x1 - x0) == pytest.approx(25 * mm, rel=1e-3)   # 25 mm per second
+    assert view.vb.height() / (y1 - y0) == pytest.approx(10 * mm, rel=1e-3)  # 10 mm per mV
+    view.speed_combo.setCurrentIndex(1)  # 50 mm/s
+    view.gain_combo.setCurrentIndex(2)   # 20 mm/mV
+    (x0, x1), (y0, y1) = view.vb.viewRange()
+    assert view.vb.width() / (x1 - x0) == pytest.approx(50 * mm, rel=1e-3)
+    assert view.vb.height() / (y1 - y0) == pytest.approx(20 * mm, rel=1e-3)
+    view.zoom_by(2.0)
+    (x0, x1), _ = view.vb.viewRange()
+    assert view.vb.width() / (x1 - x0) == pytest.approx(100 * mm, rel=1e-3)
+    assert "50 mm/s" in window.scale_label.text() and "zoom 2x" in window.scale_label.text()
+
+
+def test_twelve_lead_and_stacked_layouts(qtbot, window):
+    window.open_initial(None)
+    qtbot.waitUntil(lambda: window.session.record is not None, timeout=30_000)
+    view = window.lead_view
+    assert [t.label for t in view.traces][:4] == ["I", "II", "III", "aVR"] and len(view.traces) == 13
+    assert view.traces[-1].rhythm and view.traces[-1].label == "II"
+    view.layout_combo.setCurrentText("Stacked")
+    assert len(view.traces) == 12 and all(t.rhythm for t in view.traces)
+
+
+def test_settings_are_remembered(qtbot, window):
+    from ecgcrt_gui.gui.mainwindow import MainWindow
+
+    window.lead_view.speed_combo.setCurrentIndex(1)
+    window.guideline_panel.set_guideline("hrs2023")
+    window.close()
+    again = MainWindow(show_dialogs=False)
+    qtbot.addWidget(again)
+    assert again.lead_view.mm_per_s == 50.0
+    assert again.guideline_panel.chosen_guideline() == "hrs2023"
+    again.lead_view.speed_combo.setCurrentIndex(0)
+
+
+def test_gui_thread_stays_responsive_while_analysing(qtbot, window, mitdb):
+    """A timer ticking every 20 ms on the GUI thread keeps ticking through open and analysis."""
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(20)
+    window.open_path(mitdb / "100.hea")  # 30 minutes, 2 leads, 360 Hz
+    wait_analysed(qtbot, window, timeout=300_000)
+    timer.stop()
+    gaps = np.diff(ticks)
+    assert len(ticks) > 50
+    # The aim is 100 ms; the bound leaves room for a loaded 2-core CI machine.
+    assert gaps.max() < 0.5, f"GUI thread blocked for {gaps.max() * 1000:.0f} ms"

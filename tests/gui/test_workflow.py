@@ -1,0 +1,96 @@
+"""Open -> analyse -> panels -> edit a peak -> undo -> export, on the real demo ECG (PTB-XL 00338)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from ecgcrt_gui.gui.mainwindow import DEMO_ECG
+from tests.gui.conftest import wait_analysed
+
+
+def test_open_analyse_edit_undo_export(qtbot, window, tmp_path):
+    window.open_initial(None)  # no path: the demo ECG
+    a = wait_analysed(qtbot, window)
+    session = window.session
+    assert a.record.leads[:3] == ["I", "II", "III"] and a.record.fs == 500
+    n = len(a.rpeaks)
+    assert 8 <= n <= 16  # 10 s of sinus rhythm at about 75 bpm
+
+    # Panels are populated from the assessment.
+    assert len(window.lead_view.peak_markers.getData()[0]) == n
+    assert window.prediction_panel.probability.text().startswith("P(response) = ")
+    assert window.prediction_panel.notice.isVisible() == bool(a.prediction.demonstration)
+    assert window.guideline_panel.criteria.topLevelItemCount() > 0
+    assert "QRS duration" in window.guideline_panel.qrs.text()
+    assert window.spectrogram_panel.images[0].image is not None
+    assert window.spectrogram_panel.images[0].image.shape == a.images.shape[2:]
+    assert "Beat" in window.spectrogram_panel.beat_label.text()
+
+    # Next beat moves the selection, and the spectrogram follows.
+    first = session.selected
+    window.spectrogram_panel.next_button.click()
+    assert session.selected == first + 1
+    hit = int(np.flatnonzero(a.image_beats == session.selected)[0])
+    assert np.array_equal(window.spectrogram_panel.images[0].image, a.images[hit, 0])
+
+    # Delete one R-peak: the analysis re-runs on the edited peaks and the panels say so.
+    window.lead_view.delete_peak(n // 2)
+    assert len(session.peaks()) == n - 1
+    assert window.lead_view.edited_label.isVisibleTo(window)
+    edited = wait_analysed(qtbot, window, lambda x: x.rpeaks_edited)
+    assert len(edited.rpeaks) == n - 1
+    assert any("edited" in w for w in edited.warnings)
+    assert "edited" in window.prediction_panel.edited.text()
+    assert "edited" in window.guideline_panel.qrs.text()
+
+    # Undo restores the detector's peaks and a fresh, unedited analysis.
+    session.undo_stack.undo()
+    restored = wait_analysed(qtbot, window, lambda x: not x.rpeaks_edited)
+    assert np.array_equal(restored.rpeaks, a.rpeaks)
+    assert not window.lead_view.edited_label.isVisibleTo(window)
+
+    # Export the PDF report and the JSON assessment, atomically.
+    pdf, js = tmp_path / "report.pdf", tmp_path / "assessment.json"
+    session.export(pdf, "pdf")
+    session.export(js, "json")
+    qtbot.waitUntil(lambda: (pdf.exists() and js.exists() and not session.busy()) or bool(window.errors),
+                    timeout=60_000)
+    assert not window.errors, window.errors
+    assert pdf.read_bytes().startswith(b"%PDF")
+    data = json.loads(js.read_text())
+    assert data["schema"] == "ecgcrt.assessment/1"
+    assert data["rpeaks"] == [int(r) for r in restored.rpeaks]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["assessment.json", "report.pdf"]  # no temp files left
+
+
+def test_guideline_inputs_update_without_rerun(qtbot, window):
+    window.open_initial(None)
+    a = wait_analysed(qtbot, window)
+    panel = window.guideline_panel
+    panel.lvef.setValue(25)
+    panel.nyha.setCurrentIndex(3)
+    panel.rhythm.setCurrentIndex(1)  # sinus
+    b = window.session.assessment
+    assert not window.session.busy()  # no network re-run
+    assert b.inputs.lvef == 25 and b.inputs.nyha == 3 and b.inputs.rhythm == "sinus"
+    assert b.prediction is a.prediction
+    assert [g.to_dict() for g in b.guidelines] != [g.to_dict() for g in a.guidelines]
+    panel.override.setCurrentIndex(panel.override.findData("RBBB"))
+    assert window.session.assessment.morphology_label == "RBBB"
+    assert "Your reading in use: RBBB" in panel.qrs.text()
+
+
+def test_unreadable_file_keeps_the_patient(qtbot, window, tmp_path):
+    window.open_initial(None)
+    qtbot.waitUntil(lambda: window.session.record is not None, timeout=30_000)
+    record = window.session.record
+    bad = tmp_path / "broken.csv"
+    bad.write_bytes(b"\x00\x01 this is not an ECG \xff" * 10)
+    window.open_path(bad)
+    qtbot.waitUntil(lambda: bool(window.errors), timeout=30_000)
+    title, message = window.errors[-1]
+    assert "Cannot open" in title and "Traceback" not in message
+    assert window.session.record is record
+    assert window.lead_view.record is record
