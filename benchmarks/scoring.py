@@ -38,14 +38,44 @@ class Score:
         return 100.0 * 2 * self.tp / max(2 * self.tp + self.fn + self.fp, 1)
 
 
-def reference_beats(record_path: Path) -> np.ndarray:
-    """Sample indices of the beat annotations (.atr) of a MIT-BIH record (path without suffix)."""
+def _annotations(record_path: Path):  # noqa: ANN202 (a wfdb.Annotation)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import wfdb
-    ann = wfdb.rdann(str(record_path), "atr")
+    return wfdb.rdann(str(record_path), "atr")
+
+
+def reference_beats(record_path: Path) -> np.ndarray:
+    """Sample indices of the beat annotations (.atr) of a MIT-BIH record (path without suffix)."""
+    ann = _annotations(record_path)
     keep = np.array([s in BEAT_SYMBOLS for s in ann.symbol], dtype=bool)
     return np.asarray(ann.sample, dtype=np.int64)[keep]
+
+
+def flutter_episodes(record_path: Path) -> list[tuple[int, int]]:
+    """[start, end] samples of the ventricular flutter/fibrillation episodes ('[' to ']' in .atr).
+
+    bxb and EC57 do not score QRS detection inside these episodes: there are no beats to find,
+    only flutter waves ('!'), so a detector's marks there are neither true nor false.
+    """
+    ann = _annotations(record_path)
+    episodes, start = [], None
+    for sample, symbol in zip(ann.sample, ann.symbol):
+        if symbol == "[":
+            start = int(sample)
+        elif symbol == "]" and start is not None:
+            episodes.append((start, int(sample)))
+            start = None
+    return episodes
+
+
+def outside(samples: np.ndarray, episodes: list[tuple[int, int]]) -> np.ndarray:
+    """The samples that lie outside every [start, end] episode."""
+    samples = np.asarray(samples, dtype=np.int64)
+    keep = np.ones(samples.size, dtype=bool)
+    for start, end in episodes:
+        keep &= (samples < start) | (samples > end)
+    return samples[keep]
 
 
 def match(reference: np.ndarray, detected: np.ndarray, fs: float, start: int = 0) -> Score:

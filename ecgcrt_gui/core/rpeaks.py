@@ -9,7 +9,9 @@ baseline-removed signal within +-75 ms, which also finds negative QRS complexes 
 
 Multi-lead records are fused before thresholding: each lead's envelope is scaled to its own
 typical QRS peak and weighted, block by block, by a signal-quality index, so a lead that is
-noise or disconnected for a while drops out of the fused envelope instead of adding peaks.
+noise or disconnected for a while drops out of the fused envelope instead of adding peaks; the
+weighted power mean (exponent 1/2) rewards peaks that the leads share.
+Constants below were tuned on the 48 MIT-BIH records (benchmarks/bench_rpeaks.py).
 """
 
 from __future__ import annotations
@@ -23,25 +25,28 @@ from ecgcrt_gui.core.preprocess import bandpass, remove_baseline
 
 _SQI_BLOCK_S = 5.0  # signal quality is judged on blocks this long (several beats each)
 _LEVEL_BLOCK_S = 2.0  # a lead's "typical QRS" is the median of the maxima of blocks this long
-_THRESHOLD_FRACTION = 0.3  # threshold = noise + this x (signal - noise) level
+_FUSION_POWER = 0.5  # exponent of the power mean that fuses the leads' envelopes
+_THRESHOLD_FRACTION = 0.4  # threshold = noise + this x (signal - noise) level
 _SEARCHBACK_RR = 1.66  # a gap longer than this x mean RR is searched again ...
 _SEARCHBACK_FRACTION = 0.5  # ... with the threshold lowered to this fraction
 _LOCATE_S = 0.075  # the R-peak proper lies within this of the envelope peak
+_TWAVE_S = 0.36  # a candidate this soon after a beat ...
+_TWAVE_FRACTION = 0.5  # ... and smaller than this x that beat's envelope is taken as its T wave
 _EDGE_S = 0.06  # no envelope peak is taken this close to the record's first or last sample
 
 
-def _block_view(a: np.ndarray, block: int) -> np.ndarray:
-    """[n, L] -> [n_blocks, block, L] of whole blocks (a record shorter than a block is one block)."""
-    n = a.shape[0]
+def _blocks(a: np.ndarray, block: int) -> np.ndarray:
+    """[L, n] -> [L, n_blocks, block] of whole blocks (a record shorter than a block is one block)."""
+    n = a.shape[1]
     if n < block or block < 1:
-        return a[None]
+        return a[:, None, :]
     nb = n // block
-    return a[: nb * block].reshape(nb, block, a.shape[1])
+    return a[:, : nb * block].reshape(a.shape[0], nb, block)
 
 
 def _typical_peak(a: np.ndarray, fs: float) -> np.ndarray:
-    """Per lead: the median over 2-s blocks of the block maximum of `a` [n, L] (a typical QRS)."""
-    return np.median(_block_view(a, int(_LEVEL_BLOCK_S * fs)).max(axis=1), axis=0)
+    """Per lead: the median over 2-s blocks of the block maximum of `a` [L, n] (a typical QRS)."""
+    return np.median(_blocks(a, int(_LEVEL_BLOCK_S * fs)).max(axis=2), axis=1)
 
 
 def _safe_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -50,47 +55,52 @@ def _safe_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def shannon_envelope(bp: np.ndarray, fs: float, cfg: PreprocessConfig = DEFAULT_CONFIG) -> np.ndarray:
-    """Per-lead Shannon-energy envelope of a band-passed signal [n, L], scaled so a typical QRS is ~1.
+    """Per-lead Shannon-energy envelope of a band-passed signal [L, n], scaled so a typical QRS is ~1.
 
     The band-passed lead is divided by twice its typical QRS peak, so ordinary QRS complexes sit on
     the rising part of -x^2 log x^2; above x^2 = 1/e the energy is held at its maximum instead of
     falling back to 0, so unusually large beats (PVCs) keep a large envelope.
     """
     scale = 2.0 * _typical_peak(np.abs(bp), fs)
-    x2 = _safe_divide(bp, scale[None, :]) ** 2
-    x2 = np.minimum(x2, np.exp(-1.0))
+    x2 = np.square(_safe_divide(bp, scale[:, None]))
+    np.minimum(x2, np.exp(-1.0), out=x2)
     energy = -x2 * np.log(np.where(x2 > 0, x2, 1.0))
     width = max(1, int(round(cfg.envelope_window_s * fs)))
-    env = uniform_filter1d(energy, size=width, axis=0, mode="nearest")
-    return _safe_divide(env, _typical_peak(env, fs)[None, :])
+    env = uniform_filter1d(energy, size=width, axis=1, mode="nearest")
+    return _safe_divide(env, _typical_peak(env, fs)[:, None])
 
 
 def lead_quality(env: np.ndarray, fs: float) -> np.ndarray:
-    """Signal-quality weight in [0, 1] per block of 5 s and lead, [n_blocks, L].
+    """Signal-quality weight in [0, 1] per lead and block of 5 s, [L, n_blocks].
 
     An ECG envelope is low between beats and peaks at each QRS, so its block median is a small
     fraction of its block maximum; noise fills the envelope (median near maximum) and a flat lead
     has no maximum. Weight = how far below 30 % of the maximum the median lies, rescaled to [0, 1].
     """
-    blocks = _block_view(env, int(_SQI_BLOCK_S * fs))
-    peak = blocks.max(axis=1)
-    ratio = _safe_divide(np.median(blocks, axis=1), peak)
+    blocks = _blocks(env, int(_SQI_BLOCK_S * fs))
+    peak = blocks.max(axis=2)
+    ratio = _safe_divide(np.median(blocks, axis=2), peak)
     q = np.clip((0.3 - ratio) / 0.2, 0.0, 1.0)
     return np.where(peak > 0, q, 0.0)
 
 
 def fused_envelope(bp: np.ndarray, fs: float, cfg: PreprocessConfig = DEFAULT_CONFIG) -> tuple[np.ndarray, np.ndarray]:
-    """Quality-weighted mean of the leads' envelopes [n], and the per-sample index of the best lead."""
+    """Quality-weighted power mean (exponent 1/2) of the leads' envelopes [n] of band-passed [L, n],
+    and each sample's best lead (the one its R-peak is located on)."""
     env = shannon_envelope(bp, fs, cfg)
-    n, n_leads = env.shape
+    n = env.shape[1]
     q = lead_quality(env, fs)
-    none_usable = q.sum(axis=1) == 0
-    q[none_usable] = 1.0  # nothing looks like an ECG: fall back to the plain mean
-    block = int(_SQI_BLOCK_S * fs)
-    block_of_sample = np.minimum(np.arange(n) // max(block, 1), q.shape[0] - 1)
-    w = q[block_of_sample]
-    fused = (env * w).sum(axis=1) / w.sum(axis=1)
-    return fused, np.argmax(q, axis=1)[block_of_sample]
+    q[:, q.sum(axis=0) == 0] = 1.0  # nothing looks like an ECG: fall back to the plain mean
+    block = max(int(_SQI_BLOCK_S * fs), 1)
+    block_of_sample = np.minimum(np.arange(n) // block, q.shape[1] - 1)
+    weights = q / q.sum(axis=0, keepdims=True)
+    if env.shape[0] == 1:
+        return env[0], np.zeros(n, dtype=np.int64)
+    # A power mean below 1 favours peaks that several leads share (a QRS) over a peak in one lead
+    # alone (noise, an electrode artefact), while a beat small in one lead still adds up.
+    p = _FUSION_POWER
+    fused = np.einsum("ln,ln->n", np.sqrt(env) if p == 0.5 else env**p, weights[:, block_of_sample]) ** (1.0 / p)
+    return fused, np.argmax(q, axis=0)[block_of_sample]
 
 
 def _threshold_peaks(env: np.ndarray, fs: float, cfg: PreprocessConfig) -> np.ndarray:
@@ -128,8 +138,12 @@ def _threshold_peaks(env: np.ndarray, fs: float, cfg: PreprocessConfig) -> np.nd
         if height[i] <= threshold:
             npk = 0.875 * npk + 0.125 * height[i]
             continue
+        if accepted and cand[i] - cand[accepted[-1]] < _TWAVE_S * fs and height[i] < _TWAVE_FRACTION * height[accepted[-1]]:
+            npk = 0.875 * npk + 0.125 * height[i]  # soon after a beat and much smaller: its T wave
+            continue
         if len(accepted) >= 3:
-            rr = float(np.mean(np.diff(cand[accepted[-9:]])))
+            recent = accepted[-9:]
+            rr = float(cand[recent[-1]] - cand[recent[0]]) / (len(recent) - 1)
             found = search_back(accepted[-1], i, threshold, rr)
             for j in found:
                 spk = 0.75 * spk + 0.25 * height[j]
@@ -162,9 +176,12 @@ def detect(signal: np.ndarray, fs: float, cfg: PreprocessConfig = DEFAULT_CONFIG
         x = x[:, None]
     if x.shape[0] < int(fs) or x.shape[1] == 0:  # under a second: no beat can be told from noise
         return np.zeros(0, dtype=np.int64)
-    env, lead = fused_envelope(bandpass(x, fs, cfg), fs, cfg)
+    env, lead = fused_envelope(np.ascontiguousarray(bandpass(x, fs, cfg).T), fs, cfg)
     peaks = _threshold_peaks(env, fs, cfg)
     if peaks.size == 0:
         return peaks.astype(np.int64)
-    r = _locate_r(peaks, remove_baseline(x, fs, cfg), lead, fs)
+    used = np.unique(lead[peaks])  # baseline-remove only the leads the R-peaks are located on
+    base = np.zeros((x.shape[0], x.shape[1]), np.float32)
+    base[:, used] = remove_baseline(x[:, used], fs, cfg)
+    r = _locate_r(peaks, base, lead, fs)
     return np.unique(r).astype(np.int64)
