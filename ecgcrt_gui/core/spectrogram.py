@@ -37,17 +37,18 @@ _CHUNK = 256  # beats per batch: bounds memory (frames of 256 beats ~ 14 MB)
 
 
 def _pick_lead(leads: list[str], wanted: str, taken: int | None) -> tuple[int | None, str | None]:
-    """Column of `wanted` or its first substitute, and a warning when it is a substitute."""
-    if wanted in leads:
-        return leads.index(wanted), None
-    for name in SUBSTITUTES.get(wanted, ()):
-        if name in leads:
-            return leads.index(name), f"Lead {wanted} is missing: lead {name} was used in its place for the model."
-    others = [i for i in range(len(leads)) if i != taken]
-    if others:
-        name = leads[others[0]]
-        return others[0], f"Lead {wanted} is missing: lead {name} was used in its place for the model."
-    return None, None
+    """Column of `wanted`, else of its first substitute, else of another lead (not `taken`),
+    and a warning naming the lead used when it is not `wanted`."""
+    free = [i for i in range(len(leads)) if i != taken]
+    for name in (wanted, *SUBSTITUTES.get(wanted, ())):
+        column = next((i for i in free if leads[i] == name), None)
+        if column is not None:
+            break
+    else:
+        column = free[0] if free else None
+    if column is None or leads[column] == wanted:
+        return column, None
+    return column, f"Lead {wanted} is missing: lead {leads[column]} was used in its place for the model."
 
 
 def model_signal(record: EcgRecord, cfg: PreprocessConfig = DEFAULT_CONFIG) -> tuple[np.ndarray, list[str], list[str]]:
@@ -178,16 +179,15 @@ def beat_images(
     x = np.asarray(signal2, dtype=np.float32)
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"expected a [n, 2] signal of the two model leads, got shape {x.shape}")
-    r_sorted = np.asarray(rpeaks, dtype=np.int64)
-    beats = segment(r_sorted, x.shape[0], fs, cfg)
-    order = np.argsort(r_sorted, kind="stable")  # segment sorts; map back to the caller's order
+    r_given = np.asarray(rpeaks, dtype=np.int64)
+    beats = segment(r_given, x.shape[0], fs, cfg)
+    order = np.argsort(r_given, kind="stable")  # segment sorts; map back to the caller's order
     kept = order[beats.complete]
     height, width = cfg.image_size
     if kept.size == 0:
         return np.zeros((0, 2, height, width), np.float32), kept.astype(np.int64)
     xm, ratio = _to_model_fs(x, fs, cfg)
-    scale = lambda a: np.round(a[beats.complete] * ratio).astype(np.int64)  # noqa: E731
-    r, start, end = scale(beats.r), scale(beats.start), scale(beats.end)
+    r, start, end = (np.round(a[beats.complete] * ratio).astype(np.int64) for a in (beats.r, beats.start, beats.end))
     images = np.empty((kept.size, 2, height, width), np.float32)
     for i in range(0, kept.size, _CHUNK):
         part = slice(i, i + _CHUNK)
