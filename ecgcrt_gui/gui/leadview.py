@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QActionGroup, QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolBar, QVBoxLayout, QWidget
 
@@ -32,8 +32,13 @@ class LeadView(QWidget):
         self._syncing = False
         self._build()
         session.recordChanged.connect(self.set_record)
-        session.peaksChanged.connect(lambda _: self._draw_peaks())
-        session.assessmentChanged.connect(lambda _: self._draw_peaks())
+        # Peaks and assessment often change together: redraw once, when the event loop is next idle.
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(0)
+        self._redraw.timeout.connect(self._draw_peaks)
+        session.peaksChanged.connect(lambda _: self._redraw.start())
+        session.assessmentChanged.connect(lambda _: self._redraw.start())
         session.selectedBeatChanged.connect(self._show_selected)
 
     # ---- construction ----------------------------------------------------------------------
@@ -92,9 +97,13 @@ class LeadView(QWidget):
         self.vb.addItem(self.qrs_bands, ignoreBounds=True)
         self.selected_band = TimeBands(palette.SELECTED_SHADE, palette.SELECTED_OUTLINE, z=-40)
         self.vb.addItem(self.selected_band, ignoreBounds=True)
-        self.peak_markers = pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=1), symbol="o")
-        self.peak_markers.setZValue(20)
-        self.vb.addItem(self.peak_markers)
+        # One scatter per beat class (a single brush each is far faster than a brush per spot).
+        self.class_markers: dict[str | None, pg.ScatterPlotItem] = {}
+        for cls, colour in [*palette.AAMI_COLOURS.items(), (None, palette.UNCLASSIFIED)]:
+            markers = pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=1), brush=pg.mkBrush(colour), symbol="o")
+            markers.setZValue(20)
+            self.vb.addItem(markers)
+            self.class_markers[cls] = markers
         self.drag_marker = pg.ScatterPlotItem(size=13, pen=pg.mkPen(palette.CALIPER, width=2),
                                               brush=pg.mkBrush(None), symbol="o")
         self.drag_marker.setZValue(30)
@@ -313,33 +322,32 @@ class LeadView(QWidget):
         rec = self.record
         peaks = self.session.peaks()
         self.edited_label.setVisible(self.session.rpeaks_override is not None)
+        for markers in self.class_markers.values():
+            markers.clear()
+        self.qrs_bands.set_bands(np.zeros(0), np.zeros(0))
         if rec is None or not len(peaks) or not self.traces:
-            self.peak_markers.clear()
-            self.qrs_bands.set_bands(np.zeros(0), np.zeros(0))
             self._show_selected(self.session.selected)
             return
         a = self._current()
-        classes = a.aami_classes if a is not None and a.aami_classes else None
-        brushes_by_class = {c: pg.mkBrush(col) for c, col in palette.AAMI_COLOURS.items()}
-        unclassified = pg.mkBrush(palette.UNCLASSIFIED)
-        xs, ys, brushes = [], [], []
+        classes = np.array(a.aami_classes if a is not None and a.aami_classes else [None] * len(peaks), dtype=object)
         t = peaks / rec.fs
-        for tr in self.traces:
-            if not tr.rhythm:
-                continue
-            inside = (t >= tr.t0) & (t < tr.t1)
-            xs.append(t[inside])
-            ys.append(rec.signal[peaks[inside], tr.lead] + tr.offset_mv)
-            brushes += [brushes_by_class.get(classes[i], unclassified) if classes else unclassified
-                        for i in np.flatnonzero(inside)]
-        self.peak_markers.setData(np.concatenate(xs), np.concatenate(ys), brush=brushes)
+        for cls, markers in self.class_markers.items():
+            xs, ys = [], []
+            for tr in self.traces:
+                if tr.rhythm:
+                    inside = (t >= tr.t0) & (t < tr.t1) & (classes == cls)
+                    xs.append(t[inside])
+                    ys.append(rec.signal[peaks[inside], tr.lead] + tr.offset_mv)
+            markers.setData(np.concatenate(xs), np.concatenate(ys))
         if a is not None:
             on, off = a.delineation.onsets, a.delineation.offsets
             ok = (on >= 0) & (off > on)
             self.qrs_bands.set_bands(on[ok] / rec.fs, off[ok] / rec.fs)
-        else:
-            self.qrs_bands.set_bands(np.zeros(0), np.zeros(0))
         self._show_selected(self.session.selected)
+
+    def marker_count(self) -> int:
+        """R-peak markers drawn (each rhythm strip marks every beat in it)."""
+        return sum(len(m.getData()[0]) for m in self.class_markers.values())
 
     def _show_selected(self, index: int) -> None:
         peaks = self.session.peaks()

@@ -101,7 +101,7 @@ def _run(tmp: Path, t0: float) -> str:
         colours = distinct_colours(widget)
         if colours < MIN_COLOURS:
             raise SelfTestFailure(f"the {name} panel rendered blank ({colours} colours)")
-    if len(window.lead_view.peak_markers.getData()[0]) != len(a.rpeaks):
+    if window.lead_view.marker_count() != len(a.rpeaks):
         raise SelfTestFailure("the lead view does not mark every R-peak")
 
     pdf, js = tmp / "report.pdf", tmp / "assessment.json"

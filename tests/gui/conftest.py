@@ -28,6 +28,9 @@ def window(qtbot):
     from ecgcrt_gui.gui.mainwindow import MainWindow
 
     make_app()
+    from ecgcrt_gui.gui.mainwindow import settings
+
+    settings().clear()  # each test starts as on a first launch
     win = MainWindow(show_dialogs=False)
     qtbot.addWidget(win)
     win.resize(1400, 900)

@@ -51,25 +51,45 @@ def test_settings_are_remembered(qtbot, window):
     from ecgcrt_gui.gui.mainwindow import MainWindow
 
     window.lead_view.speed_combo.setCurrentIndex(1)
+    window.lead_view.gain_combo.setCurrentIndex(0)
     window.guideline_panel.set_guideline("hrs2023")
+    window.set_device("cpu")
     window.close()
     again = MainWindow(show_dialogs=False)
     qtbot.addWidget(again)
-    assert again.lead_view.mm_per_s == 50.0
+    assert again.lead_view.mm_per_s == 50.0 and again.lead_view.mm_per_mv == 5.0
     assert again.guideline_panel.chosen_guideline() == "hrs2023"
-    again.lead_view.speed_combo.setCurrentIndex(0)
+    assert again.session.device == "cpu"
 
 
-def test_gui_thread_stays_responsive_while_analysing(qtbot, window, mitdb):
-    """A timer ticking every 20 ms on the GUI thread keeps ticking through open and analysis."""
+def _tick_gaps(qtbot, window, path, timeout_ms):
+    """Open and analyse path while a 20 ms timer ticks on the GUI thread; the gaps between ticks (s)."""
     ticks: list[float] = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start(20)
-    window.open_path(mitdb / "100.hea")  # 30 minutes, 2 leads, 360 Hz
-    wait_analysed(qtbot, window, timeout=300_000)
+    window.open_path(path)
+    wait_analysed(qtbot, window, timeout=timeout_ms)
+    qtbot.wait(500)  # the views redraw after the result arrives: count that too
     timer.stop()
-    gaps = np.diff(ticks)
-    assert len(ticks) > 50
-    # The aim is 100 ms; the bound leaves room for a loaded 2-core CI machine.
-    assert gaps.max() < 0.5, f"GUI thread blocked for {gaps.max() * 1000:.0f} ms"
+    assert len(ticks) > 20
+    return np.diff(ticks)
+
+
+# The aim is no block over 100 ms. The worker thread shares the GIL with the GUI thread (torch's first
+# import, scipy and ndimage calls that hold it), and CI runs on 2 loaded cores, so the bounds leave room;
+# the median proves the event loop keeps running throughout.
+def test_gui_thread_stays_responsive_while_analysing(qtbot, window):
+    from ecgcrt_gui.gui.mainwindow import DEMO_ECG
+
+    gaps = _tick_gaps(qtbot, window, DEMO_ECG, 120_000)
+    assert np.median(gaps) < 0.05
+    assert gaps.max() < 1.0, f"GUI thread blocked for {gaps.max() * 1000:.0f} ms"
+
+
+@pytest.mark.slow
+def test_gui_thread_stays_responsive_on_a_30_minute_record(qtbot, window, mitdb):
+    gaps = _tick_gaps(qtbot, window, mitdb / "100.hea", 600_000)  # 30 min, 2 leads, 360 Hz
+    assert np.median(gaps) < 0.05
+    assert gaps.max() < 1.0, f"GUI thread blocked for {gaps.max() * 1000:.0f} ms"
+    assert window.lead_view.marker_count() == len(window.session.assessment.rpeaks) * 2  # both leads marked

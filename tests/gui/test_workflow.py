@@ -19,7 +19,7 @@ def test_open_analyse_edit_undo_export(qtbot, window, tmp_path):
     assert 8 <= n <= 16  # 10 s of sinus rhythm at about 75 bpm
 
     # Panels are populated from the assessment.
-    assert len(window.lead_view.peak_markers.getData()[0]) == n
+    qtbot.waitUntil(lambda: window.lead_view.marker_count() == n, timeout=5000)
     assert window.prediction_panel.probability.text().startswith("P(response) = ")
     assert window.prediction_panel.notice.isVisible() == bool(a.prediction.demonstration)
     assert window.guideline_panel.criteria.topLevelItemCount() > 0
@@ -38,7 +38,7 @@ def test_open_analyse_edit_undo_export(qtbot, window, tmp_path):
     # Delete one R-peak: the analysis re-runs on the edited peaks and the panels say so.
     window.lead_view.delete_peak(n // 2)
     assert len(session.peaks()) == n - 1
-    assert window.lead_view.edited_label.isVisibleTo(window)
+    qtbot.waitUntil(lambda: window.lead_view.edited_label.isVisibleTo(window), timeout=5000)
     edited = wait_analysed(qtbot, window, lambda x: x.rpeaks_edited)
     assert len(edited.rpeaks) == n - 1
     assert any("edited" in w for w in edited.warnings)
@@ -49,7 +49,7 @@ def test_open_analyse_edit_undo_export(qtbot, window, tmp_path):
     session.undo_stack.undo()
     restored = wait_analysed(qtbot, window, lambda x: not x.rpeaks_edited)
     assert np.array_equal(restored.rpeaks, a.rpeaks)
-    assert not window.lead_view.edited_label.isVisibleTo(window)
+    qtbot.waitUntil(lambda: not window.lead_view.edited_label.isVisibleTo(window), timeout=5000)
 
     # Export the PDF report and the JSON assessment, atomically.
     pdf, js = tmp_path / "report.pdf", tmp_path / "assessment.json"
