@@ -8,8 +8,8 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QSpinBox, QTextBrowser, QTreeWidget,
-    QTreeWidgetItem, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QSpinBox, QTextBrowser, QToolButton,
+    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ecgcrt_gui.core.guideline import GUIDELINES, MORPHOLOGY_LABELS, ClinicalInputs
@@ -61,8 +61,22 @@ class GuidelinePanel(QWidget):
         form.addRow("Sex", self.sex)
         form.addRow("Rhythm", self.rhythm)
         form.addRow("Guideline", self.guideline)
+        # The yes/no conditions matter for few patients: folded away until asked for.
+        self.more = QToolButton()
+        self.more.setText(f"Other conditions ({len(self.optional)}) ▸")
+        self.more.setCheckable(True)
+        self.more.setAutoRaise(True)
+        self.more.setToolTip("Pacing indication, AV-junction ablation, assured biventricular pacing in AF, "
+                             "ischaemic aetiology, limited survival: unticked is read as 'no'")
+        self.more_box = QWidget()
+        more_layout = QVBoxLayout(self.more_box)
+        more_layout.setContentsMargins(0, 0, 0, 0)
         for box in self.optional.values():
-            form.addRow(box)
+            more_layout.addWidget(box)
+        self.more_box.hide()
+        self.more.toggled.connect(self._toggle_more)
+        form.addRow(self.more)
+        form.addRow(self.more_box)
 
         self.qrs = QLabel("QRS: –")
         self.qrs.setWordWrap(True)
@@ -75,29 +89,32 @@ class GuidelinePanel(QWidget):
         self.override.setToolTip("Override the measured QRS morphology when you read the ECG differently; "
                                  "the guidelines follow your reading and the report says so")
         self.criteria = QTreeWidget()
-        self.criteria.setHeaderLabels(["Criterion", "Status", "Leads", "Value"])
+        self.criteria.setHeaderLabels(["Status", "Criterion", "Leads", "Value"])
         self.criteria.setRootIsDecorated(False)
         self.criteria.setToolTip("Strauss (2011) LBBB criteria and the other morphology checks: met, not met, "
                                  "or not assessable with the leads in this record")
-        self.criteria.setMinimumHeight(110)
+        self.criteria.setMinimumHeight(160)
         ecg_box = QGroupBox("From the ECG")
         ecg = QFormLayout(ecg_box)
         ecg.addRow(self.qrs)
         ecg.addRow("Morphology used", self.override)
-        ecg.addRow(self.criteria)
+        criteria_box = QGroupBox("Morphology criteria (Strauss 2011 and others)")
+        QVBoxLayout(criteria_box).addWidget(self.criteria)
 
         self.results = QTextBrowser()
         self.results.setOpenExternalLinks(False)
         self.results.setToolTip("Class of recommendation for CRT per guideline, the reason, and the inputs "
                                 "that are missing for a firmer answer")
-        self.results.setMinimumHeight(120)
+        self.results.setMinimumHeight(170)
         results_box = QGroupBox("Guideline recommendation for CRT")
         QVBoxLayout(results_box).addWidget(self.results)
 
         box = QVBoxLayout(self)
+        # The answer stands under its inputs; the criteria behind the morphology come last.
         box.addWidget(form_box)
-        box.addWidget(ecg_box, 1)
+        box.addWidget(ecg_box)
         box.addWidget(results_box, 1)
+        box.addWidget(criteria_box, 1)
 
         for w in (self.nyha, self.sex, self.rhythm):
             w.currentIndexChanged.connect(self._inputs_changed)
@@ -110,6 +127,10 @@ class GuidelinePanel(QWidget):
         session.assessmentChanged.connect(self.show_assessment)
         self._fill_form()
         self.show_assessment(None)
+
+    def _toggle_more(self, shown: bool) -> None:
+        self.more_box.setVisible(shown)
+        self.more.setText(f"Other conditions ({len(self.optional)}) " + ("▾" if shown else "▸"))
 
     def _combo(self, items, tip: str) -> QComboBox:
         combo = QComboBox()
@@ -182,11 +203,11 @@ class GuidelinePanel(QWidget):
         for c in morph.get("criteria", {}).values():
             mark, colour = STATUS_MARK.get(c.get("status"), (str(c.get("status")), "#000"))
             value = c.get("value")
-            item = QTreeWidgetItem([c.get("name", ""), mark, ", ".join(c.get("leads") or []) or "–",
+            item = QTreeWidgetItem([mark, c.get("name", ""), ", ".join(c.get("leads") or []) or "–",
                                     "" if value is None else str(value)])
-            item.setForeground(1, QBrush(QColor(colour)))
-            item.setToolTip(0, c.get("detail", ""))
-            item.setToolTip(3, c.get("detail", ""))
+            item.setForeground(0, QBrush(QColor(colour)))
+            for col in range(4):
+                item.setToolTip(col, c.get("detail", ""))
             self.criteria.addTopLevelItem(item)
         for col in range(4):
             self.criteria.resizeColumnToContents(col)

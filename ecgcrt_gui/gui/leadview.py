@@ -196,6 +196,7 @@ class LeadView(QWidget):
         for item in self._trace_items:
             self.vb.removeItem(item)
         self._trace_items = []
+        self._labels: list[tuple[leadlayout.Trace, pg.TextItem]] = []
         rec = self.record
         if rec is None:
             return
@@ -208,13 +209,14 @@ class LeadView(QWidget):
                                     pen=pg.mkPen(palette.TRACE, width=1.3))
             label = pg.TextItem(tr.label, color="#000", anchor=(0, 1))
             label.setFont(_bold_font())
-            label.setPos(tr.t0 + 0.04, tr.offset_mv + 1.6)
             self._trace_items += [curve, label]
+            self._labels.append((tr, label))
         for item in self._trace_items:
             self.vb.addItem(item)
             if isinstance(item, pg.PlotDataItem):  # set after adding: pyqtgraph needs the ViewBox for these
                 item.setDownsampling(auto=True, method="peak")
                 item.setClipToView(True)
+        self._place_labels()
         marks = self._calibration_and_separators(twelve)  # not time-ordered: no clipping or downsampling
         self.vb.addItem(marks)
         self._trace_items.append(marks)
@@ -226,7 +228,7 @@ class LeadView(QWidget):
         self.overview.setYRange(lo, hi, padding=0.1)
         if reset_view:
             self.zoom = 1.0
-            top = self.traces[0].offset_mv + 2.0
+            top = self.traces[0].offset_mv + 2.5
             self._apply_scale(x0=-0.45, y_top=top)
         self._draw_peaks()
 
@@ -291,7 +293,18 @@ class LeadView(QWidget):
         self.zoom = float(np.clip(self.vb.width() / max(t1 - t0, 1e-3) / px_s, MIN_ZOOM, MAX_ZOOM))
         self._apply_scale(x0=t0)
 
+    def _place_labels(self) -> None:
+        """Lead names at the start of their trace, or at the view's left edge when scrolled past it."""
+        xa = self.vb.viewRange()[0][0] + 6 * self.vb.viewPixelSize()[0]
+        for tr, label in getattr(self, "_labels", []):
+            label.setPos(min(max(tr.t0 + 0.04, xa), max(tr.t0 + 0.04, tr.t1 - 0.3)), tr.offset_mv + 1.6)
+
+    def pan_to(self, t0: float) -> None:
+        """Show from t0 seconds on, at the current scale."""
+        self._apply_scale(x0=t0)
+
     def _sync_overview(self) -> None:
+        self._place_labels()
         if self._syncing:
             return
         self._syncing = True

@@ -51,7 +51,9 @@ class MainWindow(QMainWindow):
             "guideline": self._dock("Guidelines", _scrolling(self.guideline_panel),
                                     Qt.DockWidgetArea.RightDockWidgetArea),
         }
-        self.resizeDocks([self.docks["prediction"], self.docks["guideline"]], [330, 520], Qt.Orientation.Vertical)
+        # The right column runs the full height; the spectrogram sits under the leads only.
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.docks["prediction"], self.docks["guideline"]], [330, 650], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["prediction"]], [500], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["spectrogram"]], [270], Qt.Orientation.Vertical)
         self._build_status_bar()

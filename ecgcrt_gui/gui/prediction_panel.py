@@ -38,7 +38,7 @@ class PredictionPanel(QWidget):
         self.edited.setWordWrap(True)
 
         self.hist = pg.PlotWidget(background="w")
-        self.hist.setMinimumHeight(160)
+        self.hist.setMinimumHeight(140)
         self.hist.setMouseEnabled(x=False, y=False)
         self.hist.setMenuEnabled(False)
         self.hist.setTitle("P(response) of each beat", size="9pt")
@@ -106,7 +106,9 @@ class PredictionPanel(QWidget):
         self.threshold_line.show()
         self.patient_line.show()
         model = p.model
-        device = p.device_name if p.device == "cuda" else f"CPU ({p.device_name})" if p.device_name else "CPU"
+        device = p.device_name or p.device.upper()
+        if p.device != "cuda" and not device.upper().startswith("CPU"):
+            device = f"CPU ({device})"
         self.details.setText(
             f"Model: {model.get('name', '?')} version {model.get('version', '?')} "
             f"(sha256 {str(model.get('sha256', ''))[:12]}…)<br>"
