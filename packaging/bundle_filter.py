@@ -1,0 +1,87 @@
+"""What build.spec leaves out of the bundle: Python modules never imported and files never read.
+
+Kept apart from build.spec so the rules can be tested without running PyInstaller.
+Paths are the bundle's destination paths ("torch/lib/libc10.so"), with "/" or "\\".
+"""
+
+from __future__ import annotations
+
+import fnmatch
+
+# Python modules the app never imports at run time (dev tools, plotting, training, unused Qt).
+EXCLUDED_MODULES = (
+    "IPython", "jedi", "matplotlib", "tkinter", "_tkinter", "notebook", "pytest", "_pytest",
+    "neurokit2", "sklearn", "tensorboard", "torch.utils.tensorboard", "aiohttp",
+    "pyqtgraph.examples", "pyqtgraph.jupyter",
+    "pyqtgraph.opengl",  # 3-D plots (needs PyOpenGL); pyqtgraph's 2-D curves still import PySide6.QtOpenGL
+    "PyQt5", "PyQt6", "PySide2", "training",
+    "PySide6.QtNetwork", "PySide6.QtQml", "PySide6.QtQmlFeatures", "PySide6.QtQuick",
+    "PySide6.QtQuickControls2", "PySide6.QtQuickTest", "PySide6.QtQuickWidgets",
+    "PySide6.QtSql", "PySide6.QtTest", "PySide6.QtDesigner", "PySide6.QtHelp",
+    "PySide6.QtUiTools", "PySide6.QtXml", "PySide6.QtConcurrent", "PySide6.QtLabsStyleKit",
+    "PySide6.QtDBus",
+)
+
+# Folders of data/binaries never read at run time: headers, C++ test programs, Qt's QML.
+_DROPPED_DIRS = (
+    "torch/include/", "torch/test/", "torch/share/", "torch/utils/tensorboard/",
+    "caffe2/", "torchvision.libs/",
+    "PySide6/Qt/qml/", "PySide6/Qt/translations/", "PySide6/Qt/metatypes/",
+    "PySide6/include/", "PySide6/typesystems/", "PySide6/glue/",
+)
+
+# Single files: torch's test libraries and C++ test programs, Qt plugins for hardware or
+# services the app never touches (framebuffers, VNC, SQL, TLS, QML tooling), and the GTK theme
+# plugin, which would drag the build machine's GTK stack into the bundle.
+_DROPPED_GLOBS = (
+    "torch/bin/*",
+    "torch/lib/*test*", "torch/lib/libbackend_with_compiler*", "torch/lib/libaoti_custom_ops*",
+    # torchvision's compiled detection ops and image codecs: the app uses only its ResNets, and
+    # core.torchvision_compat imports those without the extension.
+    "torchvision/_C.*", "torchvision/image.*",
+    "*/Qt/plugins/platformthemes/*gtk3*",
+    "*/Qt/plugins/platforms/*eglfs*", "*/Qt/plugins/platforms/*linuxfb*",
+    "*/Qt/plugins/platforms/*minimalegl*", "*/Qt/plugins/platforms/*vnc*",
+    "*/Qt/plugins/platforms/*vkkhrdisplay*",
+    "*/Qt/plugins/egldeviceintegrations/*", "*/Qt/plugins/sqldrivers/*",
+    "*/Qt/plugins/qmltooling/*", "*/Qt/plugins/tls/*", "*/Qt/plugins/networkinformation/*",
+    "*/Qt/plugins/designer/*", "*/Qt/plugins/generic/*",
+    "*.pyi", "*.h", "*.hpp", "*.cuh", "*.cmake", "*.lib",
+)
+
+# Kept although a rule above matches: torch's shared-memory helper for tensors shared across processes.
+_KEPT = ("torch/bin/torch_shm_manager", "torch/bin/torch_shm_manager.exe")
+
+
+def _normal(dest: str) -> str:
+    return dest.replace("\\", "/")
+
+
+def _is_test_folder(path: str) -> bool:
+    """Bundled test suites of third-party packages (numpy/tests, pandas/tests, scipy/*/tests, ...)."""
+    return "tests" in path.split("/")[:-1]
+
+
+def is_dropped(dest: str) -> bool:
+    """True for a bundle path (data file or binary) that the app never reads."""
+    path = _normal(dest)
+    if path in _KEPT:
+        return False
+    if path.startswith(_DROPPED_DIRS) or _is_test_folder(path):
+        return True
+    return any(fnmatch.fnmatchcase(path, pattern) for pattern in _DROPPED_GLOBS)
+
+
+def is_dropped_module(name: str) -> bool:
+    """True for a pure-Python module name that is a third-party test suite."""
+    return "tests" in name.split(".")
+
+
+def filter_toc(toc: list) -> list:
+    """The TOC (PyInstaller's list of (dest, src, kind)) without the dropped entries."""
+    return [entry for entry in toc if not is_dropped(entry[0])]
+
+
+def filter_pure(toc: list) -> list:
+    """The pure-module TOC without third-party test suites."""
+    return [entry for entry in toc if not is_dropped_module(entry[0])]

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# `make package-check`: build the packages, install the .deb into a temporary root (dpkg -x),
+# run the installed app's self-test offscreen and `ecgcrt analyze` on the demo ECG, check the
+# size budget, and record build time and sizes in benchmarks/packaging.json.
+# SKIP_BUILD=1 checks the packages already in dist/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PY:-.venv/bin/python}"
+export QT_QPA_PLATFORM=offscreen
+fail() { echo "package-check FAILED: $*" >&2; exit 1; }
+
+BUILD_ARGS=()
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    start=$(date +%s)
+    packaging/build.sh
+    BUILD_ARGS=(--build-s "$(( $(date +%s) - start ))")
+fi
+
+VERSION="$("$PY" -c 'import ecgcrt_gui; print(ecgcrt_gui.__version__)')"
+TORCH="$("$PY" -c 'import torch; print(torch.__version__)')"
+case "$TORCH" in *+cpu) FLAVOUR=cpu ;; *) FLAVOUR="$("$PY" -c 'import torch; print("cuda" if torch.version.cuda else "cpu")')" ;; esac
+DEB="dist/ecgcrt_${VERSION}_$(dpkg --print-architecture).deb"
+TARBALL="dist/ecgcrt-${VERSION}-linux-$(uname -m).tar.gz"
+[ -f "$DEB" ] && [ -f "$TARBALL" ] || fail "missing $DEB or $TARBALL"
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+ROOT="$WORK/root"
+dpkg -x "$DEB" "$ROOT"
+installed_bytes="$(du -sb "$ROOT" | cut -f1)"
+APP="$ROOT/opt/ecgcrt"
+
+# What the .deb puts on the system besides /opt/ecgcrt.
+[ "$(readlink "$ROOT/usr/bin/ecgcrt")" = /opt/ecgcrt/ecgcrt ] || fail "/usr/bin/ecgcrt is not a link to /opt/ecgcrt/ecgcrt"
+[ "$(readlink "$ROOT/usr/bin/ecgcrt-gui")" = /opt/ecgcrt/ecgcrt-gui ] || fail "/usr/bin/ecgcrt-gui is not a link to /opt/ecgcrt/ecgcrt-gui"
+[ -f "$ROOT/usr/share/icons/hicolor/256x256/apps/ecgcrt.png" ] || fail "menu icon missing"
+if command -v desktop-file-validate >/dev/null; then
+    desktop-file-validate "$ROOT/usr/share/applications/ecgcrt.desktop" || fail "invalid desktop entry"
+fi
+dpkg-deb --ctrl-tarfile "$DEB" | tar -t | grep -Eq 'postinst|postrm|prerm|preinst' && fail "unexpected maintainer scripts"
+
+# The programs, reached through a symlink as /usr/bin reaches them.
+ln -s "$APP/ecgcrt-gui" "$WORK/ecgcrt-gui"
+ln -s "$APP/ecgcrt" "$WORK/ecgcrt"
+t0=$(date +%s%N)
+self_test="$("$WORK/ecgcrt-gui" --self-test 2>"$WORK/self_test.err")" || {
+    cat "$WORK/self_test.err" >&2; fail "installed ecgcrt-gui --self-test: $self_test"; }
+self_test_s=$(( ($(date +%s%N) - t0) / 1000000 ))e-3
+echo "self-test: $self_test"
+
+DEMO="$APP/_internal/ecgcrt_gui/resources/samples/00338_hr.hea"
+t0=$(date +%s%N)
+"$WORK/ecgcrt" analyze "$DEMO" --json - >"$WORK/analysis.json" 2>"$WORK/analyze.err" || {
+    cat "$WORK/analyze.err" >&2; fail "installed ecgcrt analyze"; }
+analyze_s=$(( ($(date +%s%N) - t0) / 1000000 ))e-3
+"$PY" - "$WORK/analysis.json" <<'EOF' || fail "ecgcrt analyze --json - did not print an assessment"
+import json, sys
+result = json.load(open(sys.argv[1]))
+assert result["record"]["leads"], "no leads"
+assert result["prediction"]["device"], "no device"
+print(f"analyze: {len(result['rpeaks'])} R-peaks, QRS {result['qrs_duration_ms']} ms, "
+      f"{result['morphology']['label']}, P(response) {result['prediction']['probability']:.2f} "
+      f"on {result['prediction']['device']}")
+EOF
+
+"$PY" packaging/budget.py --flavour "$FLAVOUR" --torch "$TORCH" "${BUILD_ARGS[@]}" \
+    --installed-bytes "$installed_bytes" --deb "$DEB" --deb-compression "${DEB_COMPRESS:--Zgzip -z6}" \
+    --tarball "$TARBALL" --self-test-line "$self_test" --self-test-s "$self_test_s" --analyze-s "$analyze_s"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Pack a onedir bundle into a portable .tar.gz that runs from wherever it is unpacked,
+# with a README and a script that adds a menu entry for the current user.
+# Usage: packaging/make_tarball.sh BUNDLE_DIR VERSION OUT_DIR     (prints the archive's path)
+set -euo pipefail
+BUNDLE="$1" VERSION="$2" OUT="$3"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+NAME="ecgcrt-${VERSION}-linux-$(uname -m)"
+STAGE="$HERE/../build/tarball"
+
+rm -rf "$STAGE"
+mkdir -p "$STAGE"
+cp -al "$BUNDLE" "$STAGE/$NAME" 2>/dev/null || cp -a "$BUNDLE" "$STAGE/$NAME"
+install -m 644 "$HERE/portable/README.txt" "$STAGE/$NAME/README.txt"
+install -m 755 "$HERE/portable/add-to-menu.sh" "$STAGE/$NAME/add-to-menu.sh"
+install -m 644 "$HERE/../ecgcrt_gui/resources/icons/ecgcrt-256.png" "$STAGE/$NAME/ecgcrt.png"
+
+TARBALL="$OUT/$NAME.tar.gz"
+tar -C "$STAGE" --owner=0 --group=0 -cf - "$NAME" | gzip -6 > "$TARBALL.tmp"
+mv "$TARBALL.tmp" "$TARBALL"
+echo "$TARBALL"
