@@ -106,10 +106,11 @@ class _Score:
 
     def row(self, name: str, timed: bool = True) -> str:
         on, off, dur = np.array(self.on), np.array(self.off), np.abs(self.dur_err)
+        seconds = f"{self.seconds:.1f}" if timed else "-"
         within = np.mean((np.abs(on) <= 10) & (np.abs(off) <= 10)) if on.size else 0.0
         return (
             f"| {name} | {on.size}/{self.total} | {on.mean():+.1f} ± {on.std():.1f} | {off.mean():+.1f} ± {off.std():.1f} "
-            f"| {np.median(np.abs(on)):.0f} / {np.median(np.abs(off)):.0f} | {within:.2f} | {dur.mean():.1f} ({len(dur)}) | {f"{self.seconds:.1f}" if timed else "-"} |"
+            f"| {np.median(np.abs(on)):.0f} / {np.median(np.abs(off)):.0f} | {within:.2f} | {dur.mean():.1f} ({len(dur)}) | {seconds} |"
         )
 
 

@@ -23,13 +23,14 @@ PRE_S, POST_S = 0.25, 0.30  # analysis window around R
 QRS_HALF_S = 0.06  # each lead's QRS peak slope is sought within R +/- this
 ONSET_FRACTION = 0.20  # bracketing threshold on the scaled activity
 OFFSET_FRACTION = 0.20
-QUIET_ONSET_S = 0.012  # activity must stay under the threshold this long to count as quiet
-QUIET_OFFSET_S = 0.025
+QUIET_ONSET_S = 0.03  # activity must stay under the threshold this long to count as quiet
+QUIET_OFFSET_S = 0.06
 MAX_NOISE_RATIO = 0.25  # a lead whose isoelectric / QRS peak slope exceeds this is too noisy
 ISO_PERCENTILE = 10.0
 K_LEAD = 2
 SETTLE_S = 0.04  # how far an edge may walk outward from the bracket
-SETTLE_LEVEL = 0.02  # scaled activity counted as isoelectric
+SETTLE_ONSET = 0.015  # scaled activity counted as isoelectric
+SETTLE_OFFSET = 0.02
 MIN_BEATS = 3
 OUTLIER_MS = 30.0  # beats whose duration differs from the median by more are outliers
 MIN_QRS_S, MAX_QRS_S = 0.04, 0.26
@@ -100,15 +101,15 @@ def _activity(win: np.ndarray, r_col: int, fs: float) -> tuple[np.ndarray, np.nd
     return combined, clean[:, :, 0].sum(axis=1) >= k
 
 
-def _settle(activity: np.ndarray, start: np.ndarray, step: int, fs: float) -> np.ndarray:
+def _settle(activity: np.ndarray, start: np.ndarray, step: int, level: float, fs: float) -> np.ndarray:
     """From the threshold crossing `start`, walk outwards (step -1: earlier, +1: later) up to
     SETTLE_S to where the activity has settled to the isoelectric floor: the nearest column at
-    or under SETTLE_LEVEL, or the quietest column of that reach where none is."""
+    or under `level`, or the quietest column of that reach where none is."""
     reach = max(1, int(round(SETTLE_S * fs)))
     width = activity.shape[1]
     cols = np.clip(start[:, None] + step * np.arange(reach + 1)[None, :], 0, width - 1)
     seg = np.take_along_axis(activity, cols, axis=1)
-    settled = seg <= SETTLE_LEVEL
+    settled = seg <= level
     first = np.where(settled.any(axis=1), np.argmax(settled, axis=1), np.argmin(seg, axis=1))
     return cols[np.arange(cols.shape[0]), first]
 
@@ -126,8 +127,8 @@ def _beat_bounds(slopes: np.ndarray, rpeaks: np.ndarray, fs: float) -> tuple[np.
     cols = np.arange(width)[None, :]
     before = (back_max < ONSET_FRACTION) & (cols < r_col)
     after = (fwd_max < OFFSET_FRACTION) & (cols > r_col)
-    on_col = _settle(activity, width - 1 - np.argmax(before[:, ::-1], axis=1), -1, fs)
-    off_col = _settle(activity, np.argmax(after, axis=1), +1, fs)
+    on_col = _settle(activity, width - 1 - np.argmax(before[:, ::-1], axis=1), -1, SETTLE_ONSET, fs)
+    off_col = _settle(activity, np.argmax(after, axis=1), +1, SETTLE_OFFSET, fs)
     rows = np.arange(n_beats)
     onsets, offsets = idx[rows, on_col], idx[rows, off_col]
     dur = (off_col - on_col) / fs

@@ -3,7 +3,7 @@
 A spike is a few samples wide, so the residual after an ~8 ms running median (which leaves a
 QRS intact) picks it out. It is counted where, within [R - 200 ms, R + 30 ms], the residual
 reaches SPIKE_SHARE of the lead's own QRS size on at least three leads (every lead where
-the record has fewer) at the same instant. The raw signal is used: filtering would smear the
+the record has fewer) at the same instant, and only briefly (noise is sharp everywhere). The raw signal is used: filtering would smear the
 spike into the QRS.
 """
 
@@ -19,6 +19,7 @@ SPIKE_SHARE = 0.3  # residual / lead's peak-to-peak in the beat window
 MIN_BEAT_SHARE = 0.15  # share of beats with a spike for the record to count as paced
 MIN_SPIKE_BEATS = 2
 PRE_S, POST_S = 0.20, 0.03
+MAX_SPIKE_S = 0.012  # total time flagged sharp in one beat window, at most
 
 
 @dataclass
@@ -49,7 +50,10 @@ def detect_pacing(signal: np.ndarray, fs: float, rpeaks: np.ndarray) -> PacingEv
     size = np.maximum(seg.max(axis=1) - seg.min(axis=1), 0.05)
     sharp = residual[idx] / size[:, None, :] > SPIKE_SHARE
     need = min(3, x.shape[1])
-    spiked = sharp.sum(axis=2).max(axis=1) >= need
+    count = sharp.sum(axis=2)  # [beats, window]: leads with a spike at each instant
+    flagged = count >= need
+    # A spike lasts a few samples; sharpness spread over the window is noise, not a pacemaker.
+    spiked = flagged.any(axis=1) & (flagged.sum(axis=1) <= MAX_SPIKE_S * fs)
     share = float(spiked.mean())
     paced = share >= MIN_BEAT_SHARE and int(spiked.sum()) >= MIN_SPIKE_BEATS
     detail = f"narrow spikes on >= {need} lead(s) before the QRS in {int(spiked.sum())} of {spiked.size} beats"

@@ -13,8 +13,9 @@ import numpy as np
 from scipy.signal import find_peaks
 
 LOBE_MIN_MV = 0.05  # a deflection smaller than this (or 5 % of the QRS) is not a wave
-NOTCH_MIN_MV = 0.04  # reversal of at least this inside a wave is a notch
+NOTCH_MIN_MV = 0.06  # reversal of at least this inside a wave is a notch
 SLUR_RATIO = 0.45  # slope falling under this share of the limb's slopes on both sides is a slur
+EDGE_S = 0.01  # a wave whose summit lies this close to the QRS offset is the ST level
 SLUR_MIN_MV = 0.15  # a slur is looked for only on limbs that travel at least this far
 
 
@@ -73,9 +74,10 @@ class LeadQrs:
         return [lobe for lobe in self.lobes if lobe.sign < 0]
 
 
-def _lobes(x: np.ndarray) -> list[Lobe]:
+def _lobes(x: np.ndarray, fs: float) -> list[Lobe]:
     """Significant runs of one sign; runs too small to be a wave are dropped, and the
-    neighbours they separated merged."""
+    neighbours they separated merged. A last run still climbing at the QRS offset is the
+    ST segment's level (e.g. the discordant ST elevation of V1 in LBBB), not an R'."""
     floor = max(LOBE_MIN_MV, 0.05 * float(np.max(np.abs(x))) if x.size else 0.0)
     sign = np.sign(x).astype(int)
     edges = np.flatnonzero(np.diff(sign)) + 1
@@ -96,6 +98,9 @@ def _lobes(x: np.ndarray) -> list[Lobe]:
             merged[-1] = Lobe(prev.sign, prev.start, lobe.end, best.peak, best.amplitude)
         else:
             merged.append(lobe)
+    edge = int(EDGE_S * fs)
+    if len(merged) > 1 and merged[-1].peak >= x.size - 1 - edge:
+        merged.pop()
     return merged
 
 
@@ -134,7 +139,7 @@ def read_lead(lead: str, beat: np.ndarray, on: int, off: int, fs: float) -> Lead
     pr = beat[max(0, on - int(0.01 * fs)) : on + 1]
     base = float(np.mean(pr)) if pr.size else float(beat[on])
     x = beat[on : off + 1] - base
-    lobes = _lobes(x)
+    lobes = _lobes(x, fs)
     positive = [lobe for lobe in lobes if lobe.sign > 0]
     rpt = positive[-1].peak * 1000.0 / fs if positive else None
     st = beat[min(beat.size - 1, off + int(0.06 * fs)) : min(beat.size, off + int(0.25 * fs))] - base

@@ -1,0 +1,73 @@
+"""QRS delineation on real records: LUDB cardiologists' marks, lead subsets, exclusions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from benchmarks.bench_delineation import ludb_reference, match
+from ecgcrt_gui.core import io, rpeaks
+from ecgcrt_gui.core.delineate import delineate
+
+
+@pytest.fixture(scope="module")
+def ludb1(ludb):
+    record = io.read(ludb / "1.hea")
+    return record, rpeaks.detect(record.signal, record.fs), ludb_reference(ludb / "1")
+
+
+def test_global_qrs_matches_cardiologists_on_ludb_1(ludb1):
+    record, r, ref = ludb1
+    d = delineate(record.signal, record.fs, r)
+    j = match(ref[:, 0], r, record.fs)
+    assert (j >= 0).all()
+    err_on = (d.onsets[j] - ref[:, 1]) * 1000 / record.fs
+    err_off = (d.offsets[j] - ref[:, 2]) * 1000 / record.fs
+    # most beats within 10 ms of the cardiologists, none off by more than 20 ms
+    assert np.mean(np.abs(err_on) <= 10) > 0.5 and np.abs(err_on).max() <= 20, err_on
+    assert np.mean(np.abs(err_off) <= 10) > 0.5 and np.abs(err_off).max() <= 20, err_off
+    truth = np.median((ref[:, 2] - ref[:, 1]) * 1000 / record.fs)
+    assert d.qrs_duration_ms == pytest.approx(truth, abs=10)
+    assert d.n_used >= len(r) - 2 and d.n_excluded == 0 and not d.warnings
+
+
+def test_single_lead_and_lead_subset(ludb1):
+    record, r, ref = ludb1
+    full = delineate(record.signal, record.fs, r).qrs_duration_ms
+    lead2 = delineate(record.signal[:, 1], record.fs, r)
+    assert lead2.qrs_duration_ms is not None and 60 <= lead2.qrs_duration_ms <= full + 5
+    assert lead2.onsets.shape == r.shape
+
+
+def test_exclude_mask_is_honoured(ludb1):
+    record, r, _ = ludb1
+    exclude = np.zeros(r.size, bool)
+    exclude[::2] = True
+    d = delineate(record.signal, record.fs, r, exclude=exclude)
+    assert d.n_excluded == int(exclude.sum())
+    assert not d.used[exclude].any() and d.n_used == int(d.used.sum())
+    assert d.onsets[0] >= 0  # excluded beats are still delineated, only left out of the median
+
+
+def test_too_few_beats_gives_no_duration(ludb1):
+    record, r, _ = ludb1
+    d = delineate(record.signal, record.fs, r[:2])
+    assert d.qrs_duration_ms is None and d.warnings
+    empty = delineate(record.signal, record.fs, np.empty(0, np.int64))
+    assert empty.qrs_duration_ms is None and empty.n_used == 0
+
+
+def test_noise_is_not_measured(ludb1):
+    record, r, _ = ludb1
+    noise = np.random.default_rng(0).normal(0, 1.0, record.signal.shape).astype(np.float32)
+    d = delineate(noise, record.fs, r)
+    assert d.qrs_duration_ms is None
+
+
+def test_two_lead_360hz_mitdb(mitdb):
+    record = io.read(mitdb / "100.hea")
+    n = int(60 * record.fs)
+    r = rpeaks.detect(record.signal[:n], record.fs)
+    d = delineate(record.signal[:n], record.fs, r)
+    assert d.qrs_duration_ms is not None and 60 <= d.qrs_duration_ms <= 120
+    assert d.n_used >= 0.9 * r.size
