@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+from PySide6.QtCore import Qt
 
 from ecgcrt_gui.gui.mainwindow import DEMO_ECG
 from tests.gui.conftest import wait_analysed
@@ -50,6 +51,14 @@ def test_open_analyse_edit_undo_export(qtbot, window, tmp_path):
     restored = wait_analysed(qtbot, window, lambda x: not x.rpeaks_edited)
     assert np.array_equal(restored.rpeaks, a.rpeaks)
     qtbot.waitUntil(lambda: not window.lead_view.edited_label.isVisibleTo(window), timeout=5000)
+
+    # Shift-click adds an R-peak where clicked; undo takes it away again.
+    t_new = float((restored.rpeaks[2] + restored.rpeaks[3]) / 2 / restored.record.fs)
+    window.lead_view._on_click(t_new, 0.0, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier)
+    assert len(session.peaks()) == n + 1 and round(t_new * 500) in session.peaks()
+    session.undo_stack.undo()
+    assert np.array_equal(session.peaks(), restored.rpeaks)
+    wait_analysed(qtbot, window, lambda x: not x.rpeaks_edited)
 
     # Export the PDF report and the JSON assessment, atomically.
     pdf, js = tmp_path / "report.pdf", tmp_path / "assessment.json"
