@@ -409,6 +409,8 @@ class LeadView(QWidget):
             self.session.select_beat(int(np.argmin(np.abs(peaks / self.record.fs - x))))
 
     def add_peak(self, x: float) -> None:
+        if self.session.assessment is None and self.session.rpeaks_override is None:
+            return  # the detector's peaks are not in yet: an edit now would replace them all
         sample = int(round(x * self.record.fs))
         if 0 <= sample < self.record.n_samples:
             self.session.edit_peaks(np.append(self.session.peaks(), sample), f"add R-peak at {x:.3f} s")

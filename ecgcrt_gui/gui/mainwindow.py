@@ -301,6 +301,10 @@ class MainWindow(QMainWindow):
     def _on_task_ended(self) -> None:
         self.progress.hide()
         self.cancel_button.hide()
+        if self.session.record is not None and self.session.assessment is None:
+            self.statusBar().showMessage("No analysis on screen: Analysis > Re-run analysis (F5) runs it again")
+            self.prediction_panel.show_assessment(None)
+            self.guideline_panel.show_assessment(None)
 
     def report_error(self, title: str, message: str) -> None:
         """A plain, non-blocking message box (the self-test only collects them)."""

@@ -87,8 +87,13 @@ class PredictionPanel(QWidget):
         self.edited.setText("Prediction made on R-peaks you edited." if a is not None and a.rpeaks_edited else "")
         if p is None:
             self.probability.setText("–")
-            self.verdict.setText("Analysing…" if a is None and self.session.busy() else
-                                 "No prediction." + ("" if a is None else " " + _no_prediction_reason(a)))
+            if a is not None:
+                text = "No prediction. " + _no_prediction_reason(a)
+            elif self.session.busy():
+                text = "Analysing…"
+            else:
+                text = "No analysis yet." if self.session.record is None else "Analysis stopped (F5 runs it again)."
+            self.verdict.setText(text)
             self.bars.setOpts(height=np.zeros(20))
             self.details.setText("")
             self.threshold_line.hide()

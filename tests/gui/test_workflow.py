@@ -103,3 +103,14 @@ def test_unreadable_file_keeps_the_patient(qtbot, window, tmp_path):
     assert "Cannot open" in title and "Traceback" not in message
     assert window.session.record is record
     assert window.lead_view.record is record
+
+
+def test_cancel_stops_the_analysis_quietly(qtbot, window):
+    window.open_initial(None)
+    qtbot.waitUntil(lambda: window.session.record is not None and window.session.busy(), timeout=30_000)
+    window.cancel_button.click()
+    qtbot.waitUntil(lambda: not window.session.busy(), timeout=60_000)
+    assert window.session.assessment is None and not window.errors
+    assert "F5" in window.prediction_panel.verdict.text()
+    window.session.analyse()  # and it runs again on request
+    wait_analysed(qtbot, window)
