@@ -21,12 +21,27 @@ def cache_dir() -> Path:
     return Path(env) if env else REPO_ROOT / ".cache"
 
 
+# The core modules whose code decides what is cached: a change to any of them starts a fresh cache.
+PIPELINE_SOURCES = ("io", "preprocess.py", "rpeaks.py", "beats.py", "delineate.py", "spectrogram.py")
+
+
+def pipeline_version() -> str:
+    """Short hash of the pipeline's source code (the config digest alone misses code changes)."""
+    core = REPO_ROOT / "ecgcrt_gui" / "core"
+    h = hashlib.sha256()
+    for name in PIPELINE_SOURCES:
+        for f in sorted((core / name).rglob("*.py")) if (core / name).is_dir() else [core / name]:
+            if f.exists():
+                h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest()[:8]
+
+
 def cache_path(kind: str, key: str, cfg: PreprocessConfig) -> Path:
-    """File for one item: <cache>/<kind>/<config digest>/<key>.npz (key made file-name safe)."""
+    """File for one item: <cache>/<kind>/<config digest>-<pipeline version>/<key>.npz (key made file-name safe)."""
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
     if safe != key:  # two keys that clean to the same name must still differ
         safe += "-" + hashlib.sha256(key.encode()).hexdigest()[:8]
-    return cache_dir() / kind / cfg.digest() / f"{safe}.npz"
+    return cache_dir() / kind / f"{cfg.digest()}-{pipeline_version()}" / f"{safe}.npz"
 
 
 def save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:

@@ -110,8 +110,8 @@ def _export(model, args: argparse.Namespace, result: dict) -> None:
         model, args.export / f"{name}.pt", name=name, task="aami_beats", depth=args.depth, classes=list(AAMI_CLASSES),
         demonstration=False, intended_use=INTENDED_USE_AAMI,
         training=training_entry(
-            "MIT-BIH Arrhythmia Database, the 44 non-paced records (paced 102 104 107 217 excluded); "
-            "beats at the annotated R positions, AAMI EC57 classes from the .atr labels",
+            f"MIT-BIH Arrhythmia Database, {len(set(args.records or NON_PACED) & set(NON_PACED))} non-paced records "
+            "(paced 102 104 107 217 excluded); beats at the annotated R positions, AAMI EC57 classes from the .atr labels",
             args.command_line, args.seed, args.epochs, _device(args),
             provenance="Real PhysioNet MIT-BIH recordings with cardiologists' beat labels.",
             beats_per_epoch=args.beats_per_epoch, class_imbalance="class-weighted cross-entropy, 1/sqrt(frequency)",

@@ -17,45 +17,53 @@ from training.datasets.crt_demo_cohort import DEFAULT_SEED
 
 NAME = "reproduce"
 HELP = "rebuild the bundled models, cohort and results end to end"
+STEPS = ("cohort", "pretrain-inter", "pretrain-intra", "pretrain-all", "crossval", "finetune")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_common(p)
     p.add_argument("--depth", type=int, default=18, choices=(18, 50, 101))
     p.add_argument("--device", default="auto")
-    p.add_argument("--pretrain-epochs", type=int, default=4)
-    p.add_argument("--beats-per-epoch", type=int, default=20000, help="pre-training beats drawn per epoch (0 = all)")
-    p.add_argument("--finetune-epochs", type=int, default=8)
+    p.add_argument("--pretrain-epochs", type=int, default=3)
+    p.add_argument("--beats-per-epoch", type=int, default=8000, help="pre-training beats drawn per epoch (0 = all)")
+    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--finetune-epochs", type=int, default=5)
     p.add_argument("--cohort-seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--models", type=Path, default=MODELS_DIR, help="where the bundles and demo_cohort.csv go")
     p.add_argument("--results", type=Path, default=RESULTS_DIR)
+    p.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS),
+                   help="run only these steps (e.g. to reuse the committed demo_cohort.csv)")
 
 
-def steps(args: argparse.Namespace) -> list[list[str]]:
-    """The commands, in order; each is also a command a person can run alone."""
+def steps(args: argparse.Namespace) -> dict[str, list[str]]:
+    """The commands by step, in order; each is also a command a person can run alone."""
     common = ["--data", str(args.data), "--workers", str(args.workers)]
-    train = ["--depth", str(args.depth), "--device", args.device, "--results", str(args.results)]
+    train = ["--depth", str(args.depth), "--device", args.device, "--results", str(args.results),
+             "--batch-size", str(args.batch_size)]
     cohort = str(args.models / "demo_cohort.csv")
     pretrained = str(args.models / "aami_resnet{depth}.pt")
     pre = ["--epochs", str(args.pretrain_epochs), "--beats-per-epoch", str(args.beats_per_epoch), "--seed", str(args.seed)]
     fine = ["--epochs", str(args.finetune_epochs), "--seed", str(args.seed), "--cohort", cohort, "--pretrained", pretrained]
-    return [
-        ["cohort", *common, "--seed", str(args.cohort_seed), "--out", cohort],
-        ["pretrain", *common, *train, *pre, "--split", "inter"],
-        ["pretrain", *common, *train, *pre, "--split", "intra"],
-        ["pretrain", *common, *train, *pre, "--split", "all", "--export", str(args.models)],
-        ["crossval", *common, *train, *fine, "--depths", str(args.depth)],
-        ["finetune", *common, *train, *fine, "--out", str(args.models),
-         "--metrics", str(args.results / "crossval_demo_cohort.json")],
-    ]
+    return {
+        "cohort": ["cohort", *common, "--seed", str(args.cohort_seed), "--out", cohort],
+        "pretrain-inter": ["pretrain", *common, *train, *pre, "--split", "inter"],
+        "pretrain-intra": ["pretrain", *common, *train, *pre, "--split", "intra"],
+        "pretrain-all": ["pretrain", *common, *train, *pre, "--split", "all", "--export", str(args.models)],
+        "crossval": ["crossval", *common, *train, *fine, "--depths", str(args.depth)],
+        "finetune": ["finetune", *common, *train, *fine, "--out", str(args.models),
+                     "--metrics", str(args.results / "crossval_demo_cohort.json")],
+    }
 
 
 def main(args: argparse.Namespace) -> dict:
     timings = {}
-    for argv in steps(args):
+    for name, argv in steps(args).items():
+        if name not in args.steps:
+            continue
         t0 = time.time()
-        print(f"== python -m training {' '.join(argv)}", flush=True)
+        print(f"== {name}: python -m training {' '.join(argv)}", flush=True)
         run(argv)
-        timings[" ".join(argv[:1] + argv[-2:])] = round(time.time() - t0, 1)
-        print(f"== done in {timings[' '.join(argv[:1] + argv[-2:])]:.0f} s", flush=True)
+        timings[name] = round(time.time() - t0, 1)
+        print(f"== {name} done in {timings[name]:.0f} s", flush=True)
+    print("== timings (s): " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()), flush=True)
     return timings
