@@ -376,12 +376,8 @@ class LeadView(QWidget):
         self.selected_band.set_bands(np.array([start]), np.array([end]))
         xa, xb = self.vb.viewRange()[0]
         r = peaks[index] / fs
-        if not xa <= r <= xb and not self._in_twelve_lead_window(r):
+        if not xa <= r <= xb:  # bring the selected beat into view, keeping the scale
             self.vb.setXRange(r - (xb - xa) / 2, r + (xb - xa) / 2, padding=0)
-
-    def _in_twelve_lead_window(self, t: float) -> bool:
-        xa, xb = self.vb.viewRange()[0]
-        return any(tr.t0 <= t < tr.t1 for tr in self.traces) and xa <= 0 and xb >= self.traces[-1].t1
 
     def _peak_at(self, x: float) -> int:
         """Index of the R-peak within PEAK_TOLERANCE_PX of time x, or -1."""
@@ -447,9 +443,6 @@ class LeadView(QWidget):
         xs, ys = zip(*points)
         self.caliper_items.setData(list(xs), list(ys))
         self.caliper_label.setText(caliper_text(points))
-
-    def caliper_reading(self) -> str:
-        return self.caliper_label.text()
 
 
 def caliper_text(points: list[tuple[float, float]]) -> str:

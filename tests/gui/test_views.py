@@ -93,3 +93,19 @@ def test_gui_thread_stays_responsive_on_a_30_minute_record(qtbot, window, mitdb)
     assert np.median(gaps) < 0.05
     assert gaps.max() < 1.0, f"GUI thread blocked for {gaps.max() * 1000:.0f} ms"
     assert window.lead_view.marker_count() == len(window.session.assessment.rpeaks) * 2  # both leads marked
+
+
+def test_dropped_file_opens_and_joins_recent_files(qtbot, window, ludb):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    path = ludb / "1.hea"
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    window.dropEvent(QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                                Qt.KeyboardModifier.NoModifier))
+    qtbot.waitUntil(lambda: window.session.record is not None, timeout=30_000)
+    assert window.session.record.path.endswith("1.hea") and len(window.session.record.leads) == 12
+    assert "1.hea" in window.windowTitle() and window.windowTitle().startswith(
+        "ECG-CRT — for research use; not a medical device")
+    assert [a.text() for a in window.recent_menu.actions()] == ["1.hea"]

@@ -58,6 +58,14 @@ def test_open_analyse_edit_undo_export(qtbot, window, tmp_path):
     assert len(session.peaks()) == n + 1 and round(t_new * 500) in session.peaks()
     session.undo_stack.undo()
     assert np.array_equal(session.peaks(), restored.rpeaks)
+
+    # Dragging a marker in edit mode moves that R-peak; undo puts it back.
+    window.lead_view.set_mode("edit")
+    moved_to = restored.rpeaks[5] / 500 + 0.02
+    window.lead_view._on_peak_drag(5, moved_to, True)
+    assert session.peaks()[5] == round(moved_to * 500) and len(session.peaks()) == n
+    session.undo_stack.undo()
+    assert np.array_equal(session.peaks(), restored.rpeaks)
     wait_analysed(qtbot, window, lambda x: not x.rpeaks_edited)
 
     # Export the PDF report and the JSON assessment, atomically.
