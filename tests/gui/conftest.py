@@ -40,10 +40,15 @@ def window(qtbot):
     QThreadPool.globalInstance().waitForDone(60_000)  # no worker may outlive its window
 
 
-def wait_analysed(qtbot, win, check=lambda a: True, timeout=ANALYSIS_TIMEOUT_MS):
-    """Wait until an analysis result satisfying check is on screen (fails on a reported error)."""
-    qtbot.waitUntil(lambda: bool(win.errors) or (win.session.assessment is not None
-                                                 and not win.session.busy() and check(win.session.assessment)),
-                    timeout=timeout)
-    assert not win.errors, win.errors
-    return win.session.assessment
+@pytest.fixture
+def analysed(qtbot):
+    """analysed(window, check, timeout): wait for an analysis result satisfying check; fail on a reported error."""
+
+    def wait(win, check=lambda a: True, timeout=ANALYSIS_TIMEOUT_MS):
+        qtbot.waitUntil(lambda: bool(win.errors) or (win.session.assessment is not None
+                                                     and not win.session.busy() and check(win.session.assessment)),
+                        timeout=timeout)
+        assert not win.errors, win.errors
+        return win.session.assessment
+
+    return wait

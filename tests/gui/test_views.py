@@ -10,7 +10,6 @@ from PySide6.QtCore import QTimer
 
 from ecgcrt_gui.gui.leadview import caliper_text
 from ecgcrt_gui.gui.paper import pixels_per_mm
-from tests.gui.conftest import wait_analysed
 
 
 def test_caliper_text_reads_interval_voltage_and_rate():
@@ -62,14 +61,14 @@ def test_settings_are_remembered(qtbot, window):
     assert again.session.device == "cpu"
 
 
-def _tick_gaps(qtbot, window, path, timeout_ms):
+def _tick_gaps(qtbot, window, analysed, path, timeout_ms):
     """Open and analyse path while a 20 ms timer ticks on the GUI thread; the gaps between ticks (s)."""
     ticks: list[float] = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start(20)
     window.open_path(path)
-    wait_analysed(qtbot, window, timeout=timeout_ms)
+    analysed(window, timeout=timeout_ms)
     qtbot.wait(500)  # the views redraw after the result arrives: count that too
     timer.stop()
     assert len(ticks) > 20
@@ -79,17 +78,17 @@ def _tick_gaps(qtbot, window, path, timeout_ms):
 # The aim is no block over 100 ms. The worker thread shares the GIL with the GUI thread (torch's first
 # import, scipy and ndimage calls that hold it), and CI runs on 2 loaded cores, so the bounds leave room;
 # the median proves the event loop keeps running throughout.
-def test_gui_thread_stays_responsive_while_analysing(qtbot, window):
+def test_gui_thread_stays_responsive_while_analysing(qtbot, window, analysed):
     from ecgcrt_gui.gui.mainwindow import DEMO_ECG
 
-    gaps = _tick_gaps(qtbot, window, DEMO_ECG, 120_000)
+    gaps = _tick_gaps(qtbot, window, analysed, DEMO_ECG, 120_000)
     assert np.median(gaps) < 0.05
     assert gaps.max() < 1.0, f"GUI thread blocked for {gaps.max() * 1000:.0f} ms"
 
 
 @pytest.mark.slow
-def test_gui_thread_stays_responsive_on_a_30_minute_record(qtbot, window, mitdb):
-    gaps = _tick_gaps(qtbot, window, mitdb / "100.hea", 600_000)  # 30 min, 2 leads, 360 Hz
+def test_gui_thread_stays_responsive_on_a_30_minute_record(qtbot, window, analysed, mitdb):
+    gaps = _tick_gaps(qtbot, window, analysed, mitdb / "100.hea", 600_000)  # 30 min, 2 leads, 360 Hz
     assert np.median(gaps) < 0.05
     assert gaps.max() < 1.0, f"GUI thread blocked for {gaps.max() * 1000:.0f} ms"
     assert window.lead_view.marker_count() == len(window.session.assessment.rpeaks) * 2  # both leads marked

@@ -7,13 +7,10 @@ import json
 import numpy as np
 from PySide6.QtCore import Qt
 
-from ecgcrt_gui.gui.mainwindow import DEMO_ECG
-from tests.gui.conftest import wait_analysed
 
-
-def test_open_analyse_edit_undo_export(qtbot, window, tmp_path):
+def test_open_analyse_edit_undo_export(qtbot, window, analysed, tmp_path):
     window.open_initial(None)  # no path: the demo ECG
-    a = wait_analysed(qtbot, window)
+    a = analysed(window)
     session = window.session
     assert a.record.leads[:3] == ["I", "II", "III"] and a.record.fs == 500
     n = len(a.rpeaks)
@@ -40,7 +37,7 @@ def test_open_analyse_edit_undo_export(qtbot, window, tmp_path):
     window.lead_view.delete_peak(n // 2)
     assert len(session.peaks()) == n - 1
     qtbot.waitUntil(lambda: window.lead_view.edited_label.isVisibleTo(window), timeout=5000)
-    edited = wait_analysed(qtbot, window, lambda x: x.rpeaks_edited)
+    edited = analysed(window, lambda x: x.rpeaks_edited)
     assert len(edited.rpeaks) == n - 1
     assert any("edited" in w for w in edited.warnings)
     assert "edited" in window.prediction_panel.edited.text()
@@ -48,7 +45,7 @@ def test_open_analyse_edit_undo_export(qtbot, window, tmp_path):
 
     # Undo restores the detector's peaks and a fresh, unedited analysis.
     session.undo_stack.undo()
-    restored = wait_analysed(qtbot, window, lambda x: not x.rpeaks_edited)
+    restored = analysed(window, lambda x: not x.rpeaks_edited)
     assert np.array_equal(restored.rpeaks, a.rpeaks)
     qtbot.waitUntil(lambda: not window.lead_view.edited_label.isVisibleTo(window), timeout=5000)
 
@@ -66,7 +63,7 @@ def test_open_analyse_edit_undo_export(qtbot, window, tmp_path):
     assert session.peaks()[5] == round(moved_to * 500) and len(session.peaks()) == n
     session.undo_stack.undo()
     assert np.array_equal(session.peaks(), restored.rpeaks)
-    wait_analysed(qtbot, window, lambda x: not x.rpeaks_edited)
+    analysed(window, lambda x: not x.rpeaks_edited)
 
     # Export the PDF report and the JSON assessment, atomically.
     pdf, js = tmp_path / "report.pdf", tmp_path / "assessment.json"
@@ -82,9 +79,9 @@ def test_open_analyse_edit_undo_export(qtbot, window, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["assessment.json", "report.pdf"]  # no temp files left
 
 
-def test_guideline_inputs_update_without_rerun(qtbot, window):
+def test_guideline_inputs_update_without_rerun(qtbot, window, analysed):
     window.open_initial(None)
-    a = wait_analysed(qtbot, window)
+    a = analysed(window)
     panel = window.guideline_panel
     panel.lvef.setValue(25)
     panel.nyha.setCurrentIndex(3)
@@ -113,7 +110,7 @@ def test_unreadable_file_keeps_the_patient(qtbot, window, tmp_path):
     assert window.lead_view.record is record
 
 
-def test_cancel_stops_the_analysis_quietly(qtbot, window):
+def test_cancel_stops_the_analysis_quietly(qtbot, window, analysed):
     window.open_initial(None)
     qtbot.waitUntil(lambda: window.session.record is not None and window.session.busy(), timeout=30_000)
     window.cancel_button.click()
@@ -121,4 +118,4 @@ def test_cancel_stops_the_analysis_quietly(qtbot, window):
     assert window.session.assessment is None and not window.errors
     assert "F5" in window.prediction_panel.verdict.text()
     window.session.analyse()  # and it runs again on request
-    wait_analysed(qtbot, window)
+    analysed(window)
