@@ -43,7 +43,7 @@ def aggregate(beat_probabilities: np.ndarray) -> float:
     """Patient probability: the mean of the per-beat probabilities.
 
     The mean of probabilities (not of logits) keeps one artefact beat with an extreme logit
-    from outweighing the others and reads as "the share of beats that look like a responder's".
+    from outweighing the others, and stays an average confidence that a reader can follow.
     Training uses this same function, so cross-validation scores what the app reports.
     """
     p = np.asarray(beat_probabilities, dtype=np.float64)
