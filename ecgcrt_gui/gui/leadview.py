@@ -140,6 +140,11 @@ class LeadView(QWidget):
             label = QLabel(f"<span style='color:{colour.name()}; font-size:14pt'>●</span> {cls}")
             label.setToolTip(f"{cls}: {palette.AAMI_NAMES[cls]} (AAMI EC57)")
             legend.addWidget(label)
+        unclassified = QLabel(f"<span style='color:{palette.UNCLASSIFIED.name()}; font-size:14pt'>●</span> "
+                              "not classified")
+        unclassified.setToolTip("No beat class: the beat classifier is unavailable, or the R-peaks were just "
+                                "edited and the analysis is re-running")
+        legend.addWidget(unclassified)
         shade = QLabel("<span style='background:rgba(86,180,233,0.45)'>&nbsp;&nbsp;&nbsp;</span> QRS onset–offset")
         shade.setToolTip("Shaded: QRS onset to offset found by delineation for each beat")
         legend.addWidget(shade)
@@ -183,8 +188,7 @@ class LeadView(QWidget):
         self.vb.mode = mode
         self.mode_actions[mode].setChecked(True)
         self.plot.setToolTip(self.mode_actions[mode].toolTip())
-        if mode != CALIPERS:
-            self._set_calipers([])
+        self._set_calipers([])
 
     # ---- record and traces -----------------------------------------------------------------
     def set_record(self, record) -> None:
