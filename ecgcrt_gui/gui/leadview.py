@@ -232,8 +232,7 @@ class LeadView(QWidget):
         self.overview.setYRange(lo, hi, padding=0.1)
         if reset_view:
             self.zoom = 1.0
-            top = self.traces[0].offset_mv + 2.5
-            self._apply_scale(x0=-0.45, y_top=top)
+            self._apply_scale(x0=-0.45, y_top=self.traces[0].offset_mv + 2.5)
         self._draw_peaks()
 
     def _calibration_and_separators(self, twelve: bool) -> pg.PlotDataItem:
@@ -290,6 +289,18 @@ class LeadView(QWidget):
 
     def true_scale(self) -> None:
         self.zoom_by(1.0 / self.zoom)
+
+    def fit(self) -> None:
+        """Zoom (both axes alike) so that every row and the whole layout's width fit the view."""
+        if not self.traces:
+            return
+        top = self.traces[0].offset_mv + 2.5
+        height = top - (min(tr.offset_mv for tr in self.traces) - 1.5)
+        width = max(tr.t1 for tr in self.traces) + 0.6
+        k = pixels_per_mm(self.screen())
+        self.zoom = float(np.clip(min(self.vb.width() / (width * k * self.mm_per_s),
+                                      self.vb.height() / (height * k * self.mm_per_mv)), MIN_ZOOM, MAX_ZOOM))
+        self._apply_scale(x0=-0.45, y_top=top)
 
     def show_time(self, t0: float, t1: float) -> None:
         """Fit [t0, t1] seconds to the view's width (both axes zoom alike)."""

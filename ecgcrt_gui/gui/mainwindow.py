@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
         self._action(v, "Zoom &out", lambda: self.lead_view.zoom_by(1 / 1.5), "Ctrl+-", "Zoom out (Ctrl+-)")
         self._action(v, "&True scale", self.lead_view.true_scale, "Ctrl+0",
                      "Back to true physical scale: 1 mm on screen = 1 mm of ECG paper")
+        self._action(v, "&Fit leads to window", self.lead_view.fit, "Ctrl+9",
+                     "Zoom so that every lead fits the window (the paper keeps its proportions)")
         v.addSeparator()
         self._action(v, "&Previous beat", lambda: self.session.step_beat(-1), ["Left", ","],
                      "Select the previous beat (Left or ,)")

@@ -34,6 +34,10 @@ def test_paper_is_at_true_physical_scale(qtbot, window):
     (x0, x1), _ = view.vb.viewRange()
     assert view.vb.width() / (x1 - x0) == pytest.approx(100 * mm, rel=1e-3)
     assert "50 mm/s" in window.scale_label.text() and "zoom 2x" in window.scale_label.text()
+    view.fit()  # every row visible, the paper's proportions kept
+    (x0, x1), (y0, y1) = view.vb.viewRange()
+    assert y0 <= min(t.offset_mv for t in view.traces) - 1 and y1 >= 1 and x1 >= 10.0
+    assert (view.vb.width() / (x1 - x0)) / (view.vb.height() / (y1 - y0)) == pytest.approx(50 / 20, rel=1e-3)
 
 
 def test_twelve_lead_and_stacked_layouts(qtbot, window):

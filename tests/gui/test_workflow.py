@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 
 def test_open_analyse_edit_undo_export(qtbot, window, analysed, tmp_path):
@@ -32,6 +32,13 @@ def test_open_analyse_edit_undo_export(qtbot, window, analysed, tmp_path):
     assert session.selected == first + 1
     hit = int(np.flatnonzero(a.image_beats == session.selected)[0])
     assert np.array_equal(window.spectrogram_panel.images[0].image, a.images[hit, 0])
+
+    # Clicking a beat (here in the top row) selects it.
+    view = window.lead_view
+    target = 7
+    scene = view.vb.mapViewToScene(QPointF(a.rpeaks[target] / 500 + 0.05, view.traces[0].offset_mv))
+    qtbot.mouseClick(view.plot.viewport(), Qt.MouseButton.LeftButton, pos=view.plot.mapFromScene(scene))
+    qtbot.waitUntil(lambda: session.selected == target, timeout=5000)
 
     # Delete one R-peak: the analysis re-runs on the edited peaks and the panels say so.
     window.lead_view.delete_peak(n // 2)
