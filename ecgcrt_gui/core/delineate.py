@@ -2,9 +2,9 @@
 
 Read the leads together, as a cardiologist with calipers does on a 12-lead: each lead is
 band-limited (0.5-40 Hz) and differentiated; around each R-peak every lead's |slope| is
-scaled from its isoelectric level (0) to its QRS peak (1), and the second-largest value
-over the leads (the largest with one or two leads) is the beat's QRS activity, so one noisy
-lead cannot stretch the QRS. The QRS is first bracketed where that activity stays above a
+scaled from its isoelectric level (0) to its QRS peak (1), and the third-largest value over
+the leads (second-largest with 3-5 leads, largest with 1-2) is the beat's QRS activity, so
+one or two noisy leads cannot stretch the QRS. The QRS is first bracketed where that activity stays above a
 robust threshold, bridging the brief dips at each wave's apex, then each edge walks outward
 to where the activity has settled to the isoelectric floor. Every step works on a
 [beats x leads x window] array, so a 30-minute record takes well under a second.
@@ -27,9 +27,8 @@ QUIET_ONSET_S = 0.03  # activity must stay under the threshold this long to coun
 QUIET_OFFSET_S = 0.06
 MAX_NOISE_RATIO = 0.25  # a lead whose isoelectric / QRS peak slope exceeds this is too noisy
 ISO_PERCENTILE = 10.0
-K_LEAD = 2
 SETTLE_S = 0.04  # how far an edge may walk outward from the bracket
-SETTLE_ONSET = 0.015  # scaled activity counted as isoelectric
+SETTLE_ONSET = 0.01  # scaled activity counted as isoelectric
 SETTLE_OFFSET = 0.02
 MIN_BEATS = 3
 OUTLIER_MS = 30.0  # beats whose duration differs from the median by more are outliers
@@ -96,7 +95,7 @@ def _activity(win: np.ndarray, r_col: int, fs: float) -> tuple[np.ndarray, np.nd
     clean = iso < MAX_NOISE_RATIO * peak
     scaled = np.where(clean, (win - iso) / np.maximum(peak - iso, 1e-12), 0.0)
     n_leads = win.shape[1]
-    k = 1 if n_leads < 3 else int(K_LEAD)
+    k = 1 if n_leads < 3 else 2 if n_leads < 6 else 3
     combined = np.sort(np.nan_to_num(scaled, nan=0.0), axis=1)[:, n_leads - k, :]
     return combined, clean[:, :, 0].sum(axis=1) >= k
 
