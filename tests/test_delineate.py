@@ -23,9 +23,9 @@ def test_global_qrs_matches_cardiologists_on_ludb_1(ludb1):
     assert (j >= 0).all()
     err_on = (d.onsets[j] - ref[:, 1]) * 1000 / record.fs
     err_off = (d.offsets[j] - ref[:, 2]) * 1000 / record.fs
-    # most beats within 10 ms of the cardiologists, none off by more than 20 ms
-    assert np.mean(np.abs(err_on) <= 10) > 0.5 and np.abs(err_on).max() <= 20, err_on
-    assert np.mean(np.abs(err_off) <= 10) > 0.5 and np.abs(err_off).max() <= 20, err_off
+    # at least half the beats within 10 ms of the cardiologists, none off by more than 20 ms
+    assert np.mean(np.abs(err_on) <= 10) >= 0.5 and np.abs(err_on).max() <= 20, err_on
+    assert np.mean(np.abs(err_off) <= 10) >= 0.5 and np.abs(err_off).max() <= 20, err_off
     truth = np.median((ref[:, 2] - ref[:, 1]) * 1000 / record.fs)
     assert d.qrs_duration_ms == pytest.approx(truth, abs=10)
     assert d.n_used >= len(r) - 2 and d.n_excluded == 0 and not d.warnings
