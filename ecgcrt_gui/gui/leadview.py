@@ -126,10 +126,10 @@ class LeadView(QWidget):
         self.overview.setMenuEnabled(False)
         self.overview.setToolTip("Overview of the whole record: drag the shaded window to move through it, "
                                  "drag its edges to zoom")
-        self.overview_curve = self.overview.plot(pen=pg.mkPen("#444", width=1))
+        self.overview_curve = self.overview.plot(pen=pg.mkPen("#777", width=1))
         self.overview_curve.setDownsampling(auto=True, method="peak")
         self.overview_curve.setClipToView(True)
-        self.region = pg.LinearRegionItem(brush=QColor(0, 114, 178, 50))
+        self.region = pg.LinearRegionItem(brush=QColor(0, 114, 178, 70), pen=pg.mkPen("#0072B2", width=2))
         self.region.setZValue(10)
         self.overview.addItem(self.region)
         self.region.sigRegionChanged.connect(self._on_region)
