@@ -14,9 +14,11 @@ from scipy.signal import find_peaks
 
 LOBE_MIN_MV = 0.05  # a deflection smaller than this (or 5 % of the QRS) is not a wave
 NOTCH_MIN_MV = 0.06  # reversal of at least this inside a wave is a notch
-SLUR_RATIO = 0.45  # slope falling under this share of the limb's slopes on both sides is a slur
+SLUR_RATIO = 0.5  # slope sagging under this share of the limb's steepest, then picking up, is a slur
 EDGE_S = 0.01  # a wave whose summit lies this close to the QRS offset is the ST level
 SLUR_MIN_MV = 0.15  # a slur is looked for only on limbs that travel at least this far
+SLUR_RECOVERY = 1.5  # the slope must pick up again by this factor on both sides of the sag
+SLUR_TAIL_MV = 0.05  # ... with at least this much of the limb on either side
 
 
 @dataclass
@@ -116,7 +118,8 @@ def _notches(x: np.ndarray, lobes: list[Lobe]) -> list[int]:
 
 def _slurs(x: np.ndarray, fs: float) -> list[int]:
     """Points on a monotone limb where the slope sags to under SLUR_RATIO of the limb's
-    steepest slope on both sides: the shoulder a slur makes on the ECG."""
+    steepest and then picks up again, with part of the limb on each side: the shoulder a
+    slur makes on the ECG."""
     dx = np.gradient(x)
     sign = np.sign(dx)
     edges = np.flatnonzero(np.diff(sign)) + 1
@@ -127,9 +130,11 @@ def _slurs(x: np.ndarray, fs: float) -> list[int]:
             continue
         speed = np.abs(dx[a:b])
         dips, _ = find_peaks(-speed)
+        top = speed.max()
         for d in dips:
             left, right = speed[:d].max(initial=0.0), speed[d + 1 :].max(initial=0.0)
-            if speed[d] < SLUR_RATIO * min(left, right):
+            sags = speed[d] < SLUR_RATIO * top and min(left, right) > SLUR_RECOVERY * speed[d]
+            if sags and abs(x[b - 1] - x[a + d]) >= SLUR_TAIL_MV and abs(x[a + d] - x[a]) >= SLUR_TAIL_MV:
                 found.append(int(a + d))
     return found
 
