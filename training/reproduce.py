@@ -8,6 +8,7 @@ on a GPU raise --pretrain-epochs, --beats-per-epoch and --depth for the paper's 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -22,6 +23,7 @@ STEPS = ("cohort", "pretrain-inter", "pretrain-intra", "pretrain-all", "crossval
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_common(p)
+    p.set_defaults(data=None)  # forwarded only when given, so the recorded commands stay portable
     p.add_argument("--depth", type=int, default=18, choices=(18, 50, 101))
     p.add_argument("--device", default="auto")
     p.add_argument("--pretrain-epochs", type=int, default=3)
@@ -37,22 +39,28 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def steps(args: argparse.Namespace) -> dict[str, list[str]]:
     """The commands by step, in order; each is also a command a person can run alone."""
-    common = ["--data", str(args.data), "--workers", str(args.workers)]
-    train = ["--depth", str(args.depth), "--device", args.device, "--results", str(args.results),
+    common = ["--workers", str(args.workers)] + (["--data", str(args.data)] if args.data is not None else [])
+    train = ["--depth", str(args.depth), "--device", args.device, "--results", _short(args.results),
              "--batch-size", str(args.batch_size)]
-    cohort = str(args.models / "demo_cohort.csv")
-    pretrained = str(args.models / "aami_resnet{depth}.pt")
+    cohort = _short(args.models / "demo_cohort.csv")
+    pretrained = _short(args.models / "aami_resnet{depth}.pt")
     pre = ["--epochs", str(args.pretrain_epochs), "--beats-per-epoch", str(args.beats_per_epoch), "--seed", str(args.seed)]
     fine = ["--epochs", str(args.finetune_epochs), "--seed", str(args.seed), "--cohort", cohort, "--pretrained", pretrained]
     return {
         "cohort": ["cohort", *common, "--seed", str(args.cohort_seed), "--out", cohort],
         "pretrain-inter": ["pretrain", *common, *train, *pre, "--split", "inter"],
         "pretrain-intra": ["pretrain", *common, *train, *pre, "--split", "intra"],
-        "pretrain-all": ["pretrain", *common, *train, *pre, "--split", "all", "--export", str(args.models)],
+        "pretrain-all": ["pretrain", *common, *train, *pre, "--split", "all", "--export", _short(args.models)],
         "crossval": ["crossval", *common, *train, *fine, "--depths", str(args.depth)],
-        "finetune": ["finetune", *common, *train, *fine, "--out", str(args.models),
-                     "--metrics", str(args.results / "crossval_demo_cohort.json")],
+        "finetune": ["finetune", *common, *train, *fine, "--out", _short(args.models),
+                     "--metrics", _short(args.results / "crossval_demo_cohort.json")],
     }
+
+
+def _short(path: Path) -> str:
+    """`path` relative to the working directory when inside it (readable, portable commands)."""
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith("..") else str(path)
 
 
 def main(args: argparse.Namespace) -> dict:
