@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -36,6 +38,10 @@ class PredictionPanel(QWidget):
         self.edited = QLabel("")
         self.edited.setStyleSheet("color:#8a5a00;")
         self.edited.setWordWrap(True)
+        self.warnings = QLabel("")
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color:#8a3b00;")
+        self.warnings.setToolTip("What the analysis could not do or had to assume; read before using the result")
 
         self.hist = pg.PlotWidget(background="w")
         self.hist.setMinimumHeight(140)
@@ -76,6 +82,7 @@ class PredictionPanel(QWidget):
         box.addWidget(self.probability)
         box.addWidget(self.verdict)
         box.addWidget(self.edited)
+        box.addWidget(self.warnings)
         box.addWidget(self.hist, 1)
         box.addWidget(self.details)
         box.addLayout(buttons)
@@ -85,10 +92,13 @@ class PredictionPanel(QWidget):
     def show_assessment(self, a) -> None:
         p = None if a is None else a.prediction
         self.edited.setText("Prediction made on R-peaks you edited." if a is not None and a.rpeaks_edited else "")
+        shown = [w for w in (a.warnings if a is not None else []) if "edited by the user" not in w]
+        self.warnings.setText("<br>".join(f"⚠ {html.escape(w)}" for w in shown))
+        self.warnings.setVisible(bool(shown))
         if p is None:
             self.probability.setText("–")
             if a is not None:
-                text = "No prediction. " + _no_prediction_reason(a)
+                text = "No prediction" + (": see the warnings below." if a.warnings else ".")
             elif self.session.busy():
                 text = "Analysing…"
             else:
@@ -120,7 +130,3 @@ class PredictionPanel(QWidget):
             f"Ran on: {device} in {p.seconds:.2f} s"
         )
 
-
-def _no_prediction_reason(a) -> str:
-    hits = [w for w in a.warnings if "prediction" in w.lower() or "model" in w.lower()]
-    return hits[0] if hits else ""
