@@ -42,11 +42,11 @@ def run(data: Path) -> str:
             f"| {'yes' if e.get('within_budget') else 'NO'} | {e.get('machine')}, {e.get('date')} |"
         )
     lines = [
-        "Build = PyInstaller + strip + .deb + .tar.gz (`make package`); installed = the .deb unpacked by "
+        "Build = PyInstaller + strip + .deb + .tar.xz (`make package`); installed = the .deb unpacked by "
         "`dpkg -x`; self-test = installed `ecgcrt-gui --self-test` offscreen; analyze = installed "
         "`ecgcrt analyze <demo> --json -`. Both times include the programs' start-up.",
         "",
-        "| flavour | build | installed | .deb | .tar.gz | self-test | analyze | within budget | machine, date |",
+        "| flavour | build | installed | .deb | portable .tar.xz | self-test | analyze | within budget | machine, date |",
         "|---|---|---|---|---|---|---|---|---|",
         *rows,
         "",

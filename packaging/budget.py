@@ -2,7 +2,7 @@
 
 Called by packaging/check.sh:
     python packaging/budget.py --flavour cpu --build-s 412 --installed-bytes N --deb dist/x.deb
-        --tarball dist/x.tar.gz --self-test-line "..." --self-test-s 9.1 --analyze-s 4.2
+        --tarball dist/x.tar.xz --self-test-line "..." --self-test-s 9.1 --analyze-s 4.2
 Prints the sizes and any budget overrun; exits 1 when over budget.
 """
 
@@ -50,7 +50,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--build-s", type=float, help="wall time of make package (default: the recorded one)")
     p.add_argument("--installed-bytes", type=int, required=True)
     p.add_argument("--deb", type=Path, required=True)
-    p.add_argument("--deb-compression", default="gzip -6")
+    p.add_argument("--deb-compression", default="-Zxz -z1")
     p.add_argument("--tarball", type=Path, required=True)
     p.add_argument("--self-test-line", default="")
     p.add_argument("--self-test-s", type=float)
@@ -86,7 +86,7 @@ def main(argv: list[str]) -> int:
     entry = update_record(args.record, args.flavour, entry)[args.flavour]
     print(
         f"package ({args.flavour}): build {entry['build_s']} s; installed {sizes['installed_bytes'] / MB:.0f} MB, "
-        f".deb {sizes['deb_bytes'] / MB:.0f} MB, .tar.gz {sizes['tarball_bytes'] / MB:.0f} MB; recorded in {args.record}"
+        f".deb {sizes['deb_bytes'] / MB:.0f} MB, .tar.xz {sizes['tarball_bytes'] / MB:.0f} MB; recorded in {args.record}"
     )
     for problem in problems:
         print(f"OVER BUDGET: {problem}", file=sys.stderr)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the onedir bundle (build/bundle/ecgcrt), then the Linux packages into dist/:
-#   dist/ecgcrt_<version>_<arch>.deb and dist/ecgcrt-<version>-linux-<machine>.tar.gz
+#   dist/ecgcrt_<version>_<arch>.deb and dist/ecgcrt-<version>-linux-<machine>.tar.xz
 # Usage: packaging/build.sh [--bundle-only]     PY=path/to/python overrides .venv/bin/python.
 # The bundle carries whichever torch $PY has (CPU or CUDA wheel): see packaging/BUILDING.md.
 set -euo pipefail

@@ -7,6 +7,7 @@ Paths are the bundle's destination paths ("torch/lib/libc10.so"), with "/" or "\
 from __future__ import annotations
 
 import fnmatch
+import os
 
 # Python modules the app never imports at run time (dev tools, plotting, training, unused Qt).
 EXCLUDED_MODULES = (
@@ -85,3 +86,28 @@ def filter_toc(toc: list) -> list:
 def filter_pure(toc: list) -> list:
     """The pure-module TOC without third-party test suites."""
     return [entry for entry in toc if not is_dropped_module(entry[0])]
+
+
+# What marks a torch module that reads its own source when imported: config modules, and
+# TorchScript overload declarations (which warn when their source is missing).
+_SOURCE_READERS = ("install_config_module(", "\n@_overload\n", "_overload as overload")
+
+
+def modules_reading_own_source(package_dir: str, package: str) -> list[str]:
+    """Modules of the package that read their own source at import (torch's config modules, ...).
+
+    torch's hook bundles all of torch's sources ("pyz+py") for these and for TorchScript; the app
+    never scripts, so only these need their .py beside the archive.
+    """
+    found = []
+    for folder, _, files in os.walk(package_dir):
+        for name in files:
+            path = os.path.join(folder, name)
+            # A package's own mode would cover all its submodules: leave __init__ files out.
+            if name.endswith(".py") and name not in ("_config_module.py", "__init__.py"):
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    text = f.read()
+                    if any(marker in text for marker in _SOURCE_READERS):
+                        relative = os.path.relpath(path[:-3], package_dir).replace(os.sep, ".")
+                        found.append(f"{package}.{relative}")
+    return sorted(found)

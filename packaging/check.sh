@@ -20,7 +20,7 @@ VERSION="$("$PY" -c 'import ecgcrt_gui; print(ecgcrt_gui.__version__)')"
 TORCH="$("$PY" -c 'import torch; print(torch.__version__)')"
 case "$TORCH" in *+cpu) FLAVOUR=cpu ;; *) FLAVOUR="$("$PY" -c 'import torch; print("cuda" if torch.version.cuda else "cpu")')" ;; esac
 DEB="dist/ecgcrt_${VERSION}_$(dpkg --print-architecture).deb"
-TARBALL="dist/ecgcrt-${VERSION}-linux-$(uname -m).tar.gz"
+TARBALL="dist/ecgcrt-${VERSION}-linux-$(uname -m).tar.xz"
 [ -f "$DEB" ] && [ -f "$TARBALL" ] || fail "missing $DEB or $TARBALL"
 
 WORK="$(mktemp -d)"
@@ -64,5 +64,5 @@ print(f"analyze: {len(result['rpeaks'])} R-peaks, QRS {result['qrs_duration_ms']
 EOF
 
 "$PY" packaging/budget.py --flavour "$FLAVOUR" --torch "$TORCH" "${BUILD_ARGS[@]}" \
-    --installed-bytes "$installed_bytes" --deb "$DEB" --deb-compression "${DEB_COMPRESS:--Zgzip -z6}" \
+    --installed-bytes "$installed_bytes" --deb "$DEB" --deb-compression "${DEB_COMPRESS:--Zxz -z1}" \
     --tarball "$TARBALL" --self-test-line "$self_test" --self-test-s "$self_test_s" --analyze-s "$analyze_s"

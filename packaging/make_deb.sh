@@ -3,7 +3,8 @@
 # menu entry and hicolor icons. No maintainer scripts: dpkg's triggers (desktop-file-utils,
 # the icon-cache packages) refresh the menu and icon caches, and removal leaves nothing behind.
 # Usage: packaging/make_deb.sh BUNDLE_DIR VERSION OUT_DIR     (prints the .deb's path)
-# DEB_COMPRESS="-Zgzip -z6" by default; "-Zxz -z6" is ~25 % smaller and several times slower.
+# DEB_COMPRESS="-Zxz -z1" by default: as fast as gzip -6 and ~20 % smaller (xz -6 gains 10 % more
+# at ten times the time).
 set -euo pipefail
 BUNDLE="$1" VERSION="$2" OUT="$3"
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -31,5 +32,5 @@ sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@INSTALLED_SIZE@/$INST
 
 DEB="$OUT/ecgcrt_${VERSION}_${ARCH}.deb"
 # shellcheck disable=SC2086  # DEB_COMPRESS holds two options
-dpkg-deb --root-owner-group ${DEB_COMPRESS:--Zgzip -z6} --build "$ROOT" "$DEB" >/dev/null
+dpkg-deb --root-owner-group ${DEB_COMPRESS:--Zxz -z1} --build "$ROOT" "$DEB" >/dev/null
 echo "$DEB"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Pack a onedir bundle into a portable .tar.gz that runs from wherever it is unpacked,
+# Pack a onedir bundle into a portable .tar.xz that runs from wherever it is unpacked,
 # with a README and a script that adds a menu entry for the current user.
 # Usage: packaging/make_tarball.sh BUNDLE_DIR VERSION OUT_DIR     (prints the archive's path)
 set -euo pipefail
@@ -15,7 +15,8 @@ install -m 644 "$HERE/portable/README.txt" "$STAGE/$NAME/README.txt"
 install -m 755 "$HERE/portable/add-to-menu.sh" "$STAGE/$NAME/add-to-menu.sh"
 install -m 644 "$HERE/../ecgcrt_gui/resources/icons/ecgcrt-256.png" "$STAGE/$NAME/ecgcrt.png"
 
-TARBALL="$OUT/$NAME.tar.gz"
-tar -C "$STAGE" --owner=0 --group=0 -cf - "$NAME" | gzip -6 > "$TARBALL.tmp"
+# xz -1: as fast as gzip -6 and ~20 % smaller, which keeps the archive within its 300 MB budget.
+TARBALL="$OUT/$NAME.tar.xz"
+tar -C "$STAGE" --owner=0 --group=0 -cf - "$NAME" | xz -1 -T1 > "$TARBALL.tmp"
 mv "$TARBALL.tmp" "$TARBALL"
 echo "$TARBALL"

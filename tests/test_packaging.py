@@ -141,7 +141,7 @@ def test_bench_reports_the_recorded_figures(tmp_path, monkeypatch):
     record = tmp_path / "packaging.json"
     record.write_text(json.dumps({"cpu": {
         "torch": "2.13.0+cpu", "build_s": 412.0, "installed_bytes": 851_000_000, "deb_bytes": 260_000_000,
-        "tarball_bytes": 262_000_000, "deb_compression": "-Zgzip -z6", "self_test_s": 9.5, "analyze_s": 4.0,
+        "tarball_bytes": 262_000_000, "deb_compression": "-Zxz -z1", "self_test_s": 9.5, "analyze_s": 4.0,
         "within_budget": True, "budget_bytes": {"installed_bytes": 900_000_000}, "machine": "x86_64",
         "date": "2026-11-26", "self_test": "self-test ok on cpu"}}))
     monkeypatch.setattr(bench_packaging, "RECORD", record)
@@ -153,3 +153,12 @@ def test_bench_reports_the_recorded_figures(tmp_path, monkeypatch):
 def test_shell_scripts_parse():
     for script in ("build.sh", "make_deb.sh", "make_tarball.sh", "check.sh", "portable/add-to-menu.sh"):
         subprocess.run(["bash", "-n", str(PACKAGING / script)], check=True)
+
+
+def test_finds_the_modules_that_read_their_own_source(tmp_path):
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "sub" / "config.py").write_text("install_config_module(sys.modules[__name__])\n")
+    (pkg / "_config_module.py").write_text("def install_config_module(module): ...\n")
+    (pkg / "plain.py").write_text("x = 1\n")
+    assert _load("bundle_filter").modules_reading_own_source(str(pkg), "pkg") == ["pkg.sub.config"]
