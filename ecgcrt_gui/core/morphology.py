@@ -95,7 +95,8 @@ def _lead_waves(record: EcgRecord, rpeaks: np.ndarray, delineation: Delineation)
 def classify(record: EcgRecord, rpeaks: np.ndarray, delineation: Delineation, sex: str | None = None) -> Morphology:
     """Morphology label and the checklist of every criterion, from the record's own leads."""
     rpeaks = np.asarray(rpeaks, np.int64)
-    sex = sex if sex in ("M", "F") else record.meta.get("sex") if record.meta.get("sex") in ("M", "F") else None
+    if sex not in ("M", "F"):
+        sex = record.meta.get("sex") if record.meta.get("sex") in ("M", "F") else None
     qrs = delineation.qrs_duration_ms
     waves = _lead_waves(record, rpeaks, delineation) if qrs is not None else {}
     notes: list[str] = []
@@ -112,7 +113,8 @@ def classify(record: EcgRecord, rpeaks: np.ndarray, delineation: Delineation, se
 
     strauss_ms = STRAUSS_MS.get(sex or "M")
     sex_note = "" if sex else "sex unknown: the men's threshold (140 ms) was used"
-    c["strauss_qrs"] = qrs_at_least(f"QRS >= {strauss_ms:.0f} ms ({'women' if sex == 'F' else 'men'})", qrs, strauss_ms, sex_note)
+    who = "women" if sex == "F" else "men"
+    c["strauss_qrs"] = qrs_at_least(f"QRS >= {strauss_ms:.0f} ms ({who})", qrs, strauss_ms, sex_note)
     c["strauss_qs_rs_v1_v2"] = strauss_qs_rs(waves)
     c["strauss_mid_qrs_notching"] = strauss_notching(waves, qrs)
     c["aha_qrs"] = qrs_at_least("QRS >= 120 ms", qrs, 120.0)
@@ -134,13 +136,24 @@ def classify(record: EcgRecord, rpeaks: np.ndarray, delineation: Delineation, se
     rbbb, rbbb_partial = verdict(rbbb_set, rbbb_set[:2])
 
     label, partial = _label(paced, qrs, strauss, strauss_partial, aha, aha_partial, rbbb, rbbb_partial, notes)
-    if paced:
+    if paced:  # the QRS is the pacemaker's: no bundle-branch verdict applies
         notes.append("Paced rhythm: the QRS is the pacemaker's, so LBBB criteria and the CRT prediction do not apply.")
+        strauss = aha = rbbb = None
     notes += delineation.warnings if qrs is None else []
-    return Morphology(label, None if paced else strauss, None if paced else aha, None if paced else rbbb, paced, partial, c, notes)
+    return Morphology(label, strauss, aha, rbbb, paced, partial, c, notes)
 
 
-def _label(paced, qrs, strauss, strauss_partial, aha, aha_partial, rbbb, rbbb_partial, notes) -> tuple[str, bool]:
+def _label(
+    paced: bool,
+    qrs: float | None,
+    strauss: bool | None,
+    strauss_partial: bool,
+    aha: bool | None,
+    aha_partial: bool,
+    rbbb: bool | None,
+    rbbb_partial: bool,
+    notes: list[str],
+) -> tuple[str, bool]:
     """Apply the label rule; explain fall-backs and partial verdicts in `notes`."""
     if paced:
         return "paced", False

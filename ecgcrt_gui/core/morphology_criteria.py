@@ -30,9 +30,17 @@ class Criterion:
     leads: list[str] = field(default_factory=list)
     value: Any = None
     detail: str = ""
+    partial: bool = False  # judged on fewer leads than the criterion names
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "status": self.status, "leads": list(self.leads), "value": self.value, "detail": self.detail}
+        return {
+            "name": self.name,
+            "status": self.status,
+            "leads": list(self.leads),
+            "value": self.value,
+            "detail": self.detail,
+            "partial": self.partial,
+        }
 
 
 def _status(ok: bool) -> str:
@@ -51,9 +59,13 @@ def _present(waves: dict[str, LeadQrs], names: tuple[str, ...]) -> list[LeadQrs]
     return [waves[n] for n in names if n in waves]
 
 
-def _missing_note(waves: dict[str, LeadQrs], names: tuple[str, ...]) -> str:
+def _judged(c: Criterion, waves: dict[str, LeadQrs], names: tuple[str, ...]) -> Criterion:
+    """Mark `c` partial, and say so, where some of the leads it names are not recorded."""
     missing = [n for n in names if n not in waves]
-    return f"; not recorded: {', '.join(missing)}" if missing else ""
+    if missing and c.status != NOT_ASSESSABLE:
+        c.partial = True
+        c.detail += f"; not recorded: {', '.join(missing)}"
+    return c
 
 
 def is_qs_or_rs(w: LeadQrs) -> bool:
@@ -76,8 +88,8 @@ def strauss_qs_rs(waves: dict[str, LeadQrs]) -> Criterion:
         return Criterion(name, NOT_ASSESSABLE, detail="V1 and V2 not recorded")
     patterns = {w.lead: w.pattern for w in leads}
     ok = [w.lead for w in leads if is_qs_or_rs(w)]
-    detail = ", ".join(f"{k}: {v}" for k, v in patterns.items()) + _missing_note(waves, ("V1", "V2"))
-    return Criterion(name, _status(len(ok) == len(leads)), ok, patterns, detail)
+    detail = ", ".join(f"{k}: {v}" for k, v in patterns.items())
+    return _judged(Criterion(name, _status(len(ok) == len(leads)), ok, patterns, detail), waves, ("V1", "V2"))
 
 
 def mid_qrs_notch_or_slur(w: LeadQrs, qrs_ms: float) -> list[float]:
@@ -90,21 +102,24 @@ def strauss_notching(waves: dict[str, LeadQrs], qrs_ms: float | None) -> Criteri
     name = "Mid-QRS notching or slurring in >= 2 of V1, V2, V5, V6, I, aVL"
     leads = _present(waves, STRAUSS_NOTCH_LEADS)
     if not leads or qrs_ms is None:
-        return Criterion(name, NOT_ASSESSABLE, detail="none of V1, V2, V5, V6, I, aVL recorded" if not leads else "QRS not measurable")
+        why = "none of V1, V2, V5, V6, I, aVL recorded" if not leads else "QRS not measurable"
+        return Criterion(name, NOT_ASSESSABLE, detail=why)
     hits = {w.lead: [round(t) for t in mid_qrs_notch_or_slur(w, qrs_ms)] for w in leads}
     met_leads = [k for k, v in hits.items() if v]
     need = min(2, len(leads))
-    detail = f"notch/slur {MID_QRS_FROM_MS:.0f} ms to {MID_QRS_TO_SHARE:.0%} of QRS in {met_leads or 'no lead'} (need {need})"
+    window = f"{MID_QRS_FROM_MS:.0f} ms to {MID_QRS_TO_SHARE:.0%} of QRS"
+    detail = f"notch/slur {window} in {met_leads or 'no lead'} (need {need})"
     if need < 2:
         detail += "; fewer than 2 of these leads recorded, judged on what there is"
-    return Criterion(name, _status(len(met_leads) >= need), met_leads, hits, detail + _missing_note(waves, STRAUSS_NOTCH_LEADS))
+    met = Criterion(name, _status(len(met_leads) >= need), met_leads, hits, detail)
+    return _judged(met, waves, STRAUSS_NOTCH_LEADS)
 
 
 def aha_broad_r(waves: dict[str, LeadQrs], qrs_ms: float | None) -> Criterion:
     name = "Broad notched or slurred R in I, aVL, V5, V6 (RS possible in V5-V6)"
     leads = _present(waves, AHA_LATERAL)
     if len(leads) < 2 or qrs_ms is None:
-        return Criterion(name, NOT_ASSESSABLE, detail="fewer than 2 of I, aVL, V5, V6 recorded" + _missing_note(waves, AHA_LATERAL))
+        return Criterion(name, NOT_ASSESSABLE, detail="fewer than 2 of I, aVL, V5, V6 recorded")
     ok = []
     for w in leads:
         pos = w.positive()
@@ -119,8 +134,13 @@ def aha_broad_r(waves: dict[str, LeadQrs], qrs_ms: float | None) -> Criterion:
             ok.append(w.lead)
     need = min(3, len(leads))
     values = {w.lead: w.pattern for w in leads}
-    detail = f"broad/notched R in {ok or 'no lead'} (need {need} of {len(leads)})" + _missing_note(waves, AHA_LATERAL)
-    return Criterion(name, _status(len(ok) >= need), ok, values, detail)
+    detail = f"broad/notched R in {ok or 'no lead'} (need {need} of {len(leads)})"
+    return _judged(Criterion(name, _status(len(ok) >= need), ok, values, detail), waves, AHA_LATERAL)
+
+
+def has_q(w: LeadQrs) -> bool:
+    """An initial negative wave of at least Q_MIN_MV before an R."""
+    return bool(w.lobes) and w.lobes[0].sign < 0 and w.lobes[0].amplitude >= Q_MIN_MV and bool(w.positive())
 
 
 def aha_absent_q(waves: dict[str, LeadQrs]) -> Criterion:
@@ -129,9 +149,10 @@ def aha_absent_q(waves: dict[str, LeadQrs]) -> Criterion:
     leads = _present(waves, names)
     if not leads:
         return Criterion(name, NOT_ASSESSABLE, detail="I, V5 and V6 not recorded")
-    with_q = [w.lead for w in leads if w.lobes and w.lobes[0].sign < 0 and w.lobes[0].amplitude >= Q_MIN_MV and w.positive()]
-    detail = (f"q wave in {with_q}" if with_q else "no q wave") + _missing_note(waves, names)
-    return Criterion(name, _status(not with_q), [w.lead for w in leads if w.lead not in with_q], with_q, detail)
+    with_q = [w.lead for w in leads if has_q(w)]
+    detail = f"q wave in {with_q}" if with_q else "no q wave"
+    without = [w.lead for w in leads if w.lead not in with_q]
+    return _judged(Criterion(name, _status(not with_q), without, with_q, detail), waves, names)
 
 
 def r_peak_time(waves: dict[str, LeadQrs], names: tuple[str, ...], limit_ms: float, name: str) -> Criterion:
@@ -141,8 +162,8 @@ def r_peak_time(waves: dict[str, LeadQrs], names: tuple[str, ...], limit_ms: flo
         return Criterion(name, NOT_ASSESSABLE, detail=f"{', '.join(names)} not recorded")
     values = {w.lead: None if w.r_peak_time_ms is None else round(w.r_peak_time_ms) for w in leads}
     ok = [k for k, v in values.items() if v is not None and v > limit_ms]
-    detail = ", ".join(f"{k}: {v} ms" for k, v in values.items()) + f" (> {limit_ms:.0f} ms)" + _missing_note(waves, names)
-    return Criterion(name, _status(len(ok) == len(leads)), ok, values, detail)
+    detail = ", ".join(f"{k}: {v} ms" for k, v in values.items()) + f" (> {limit_ms:.0f} ms)"
+    return _judged(Criterion(name, _status(len(ok) == len(leads)), ok, values, detail), waves, names)
 
 
 def aha_discordant_st_t(waves: dict[str, LeadQrs]) -> Criterion:
@@ -171,8 +192,8 @@ def rbbb_rsr(waves: dict[str, LeadQrs]) -> Criterion:
         if late_r or notched_r:
             ok.append(w.lead)
     values = {w.lead: w.pattern for w in leads}
-    detail = ", ".join(f"{k}: {v}" for k, v in values.items()) + _missing_note(waves, ("V1", "V2"))
-    return Criterion(name, _status(bool(ok)), ok, values, detail)
+    detail = ", ".join(f"{k}: {v}" for k, v in values.items())
+    return _judged(Criterion(name, _status(bool(ok)), ok, values, detail), waves, ("V1", "V2"))
 
 
 def rbbb_wide_s(waves: dict[str, LeadQrs]) -> Criterion:
@@ -194,8 +215,8 @@ def rbbb_wide_s(waves: dict[str, LeadQrs]) -> Criterion:
         values[w.lead] = {"s_ms": round(s_width), "r_ms": round(r_width)}
         if s_width > r_width or s_width > 40.0:
             ok.append(w.lead)
-    detail = ", ".join(f"{k}: {v}" for k, v in values.items()) + _missing_note(waves, names)
-    return Criterion(name, _status(len(ok) == len(leads)), ok, values, detail)
+    detail = ", ".join(f"{k}: {v}" for k, v in values.items())
+    return _judged(Criterion(name, _status(len(ok) == len(leads)), ok, values, detail), waves, names)
 
 
 def ivcd_width(qrs_ms: float | None) -> Criterion:
@@ -213,5 +234,5 @@ def verdict(criteria: list[Criterion], key: list[Criterion]) -> tuple[bool | Non
         return None, False
     if any(c.status == NOT_MET for c in criteria):
         return False, False
-    partial = any(c.status == NOT_ASSESSABLE for c in criteria) or any("not recorded" in c.detail for c in criteria)
+    partial = any(c.status == NOT_ASSESSABLE or c.partial for c in criteria)
     return True, partial

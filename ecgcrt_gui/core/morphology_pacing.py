@@ -3,8 +3,9 @@
 A spike is a few samples wide, so the residual after an ~8 ms running median (which leaves a
 QRS intact) picks it out. It is counted where, within [R - 200 ms, R + 30 ms], the residual
 reaches SPIKE_SHARE of the lead's own QRS size on at least three leads (every lead where
-the record has fewer) at the same instant, and only briefly (noise is sharp everywhere). The raw signal is used: filtering would smear the
-spike into the QRS.
+the record has fewer) at the same instant, and only briefly (noise is sharp everywhere).
+The raw signal is used: filtering would smear the spike into the QRS. Pacing artefacts
+that a recorder has already filtered into a slow step (MIT-BIH, some LUDB) are missed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from scipy.ndimage import maximum_filter1d, median_filter
 
 MIN_FS = 360.0  # below this a spike may fall between samples
+MEDIAN_S = 0.008  # running-median width that erases a spike but keeps the QRS
 SPIKE_SHARE = 0.3  # residual / lead's peak-to-peak in the beat window
 MIN_BEAT_SHARE = 0.15  # share of beats with a spike for the record to count as paced
 MIN_SPIKE_BEATS = 2
@@ -43,7 +45,7 @@ def detect_pacing(signal: np.ndarray, fs: float, rpeaks: np.ndarray) -> PacingEv
     idx = idx[(idx.min(axis=1) >= 0) & (idx.max(axis=1) < x.shape[0])]
     if idx.shape[0] == 0:
         return PacingEvidence(False, False, 0.0, 0, "not assessable: no complete beat")
-    k = max(3, int(round(0.008 * fs)) | 1)
+    k = max(3, int(round(MEDIAN_S * fs)) | 1)
     residual = np.abs(x - median_filter(x, size=(k, 1), mode="nearest"))
     residual = maximum_filter1d(residual, 3, axis=0)  # one-sample jitter between leads
     seg = x[idx]  # [beats, window, leads]
