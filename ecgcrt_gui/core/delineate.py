@@ -12,6 +12,7 @@ to where the activity has settled to the isoelectric floor. Every step works on 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,6 +32,7 @@ SETTLE_S = 0.04  # how far an edge may walk outward from the bracket
 SETTLE_ONSET = 0.01  # scaled activity counted as isoelectric
 SETTLE_OFFSET = 0.02
 MIN_BEATS = 3
+MIN_USED_SHARE = 0.3  # fewer clean beats than this share of the dominant ones: too noisy to measure
 OUTLIER_MS = 30.0  # beats whose duration differs from the median by more are outliers
 MIN_QRS_S, MAX_QRS_S = 0.04, 0.26
 
@@ -90,8 +92,10 @@ def _activity(win: np.ndarray, r_col: int, fs: float) -> tuple[np.ndarray, np.nd
     level 0 to its QRS peak 1, then the k-th largest over leads so that one noisy lead cannot
     stretch the QRS), and whether any lead was clean enough to use."""
     half = max(1, int(round(QRS_HALF_S * fs)))
-    peak = np.nanmax(win[:, :, r_col - half : r_col + half + 1], axis=2, keepdims=True)
-    iso = np.nanpercentile(win, ISO_PERCENTILE, axis=2, keepdims=True)
+    with warnings.catch_warnings():  # beats at the record's edge have all-NaN leads: NaN is right
+        warnings.simplefilter("ignore", RuntimeWarning)
+        peak = np.nanmax(win[:, :, r_col - half : r_col + half + 1], axis=2, keepdims=True)
+        iso = np.nanpercentile(win, ISO_PERCENTILE, axis=2, keepdims=True)
     clean = iso < MAX_NOISE_RATIO * peak
     scaled = np.where(clean, (win - iso) / np.maximum(peak - iso, 1e-12), 0.0)
     n_leads = win.shape[1]
@@ -153,7 +157,7 @@ def delineate(
     exclude = np.zeros(n, bool) if exclude is None else np.asarray(exclude, bool)
     if exclude.shape != (n,):
         raise ValueError("exclude must be one flag per R-peak")
-    warnings: list[str] = []
+    notes: list[str] = []
     if n == 0:
         empty = np.empty(0, np.int64)
         msg = "QRS duration not measured: no beats were detected."
@@ -169,10 +173,12 @@ def delineate(
     n_excluded = int(exclude.sum())
     n_unmeasured = int((~exclude & np.isnan(dur)).sum())
     if n_unmeasured:
-        warnings.append(f"QRS not delineated in {n_unmeasured} of {n - n_excluded} beats (noise or no quiet baseline).")
-    if n_used < MIN_BEATS:
-        warnings.append(
-            f"QRS duration not measured: only {n_used} clean dominant beat(s), at least {MIN_BEATS} are needed."
+        notes.append(f"QRS not delineated in {n_unmeasured} of {n - n_excluded} beats (noise or no quiet baseline).")
+    n_dominant = n - n_excluded
+    if n_used < MIN_BEATS or n_used < MIN_USED_SHARE * n_dominant:
+        notes.append(
+            f"QRS duration not measured: only {n_used} of {n_dominant} dominant beats could be delineated cleanly "
+            f"(at least {MIN_BEATS} and {MIN_USED_SHARE:.0%} are needed)."
         )
-        return Delineation(onsets, offsets, None, n_used, n_excluded, warnings, used)
-    return Delineation(onsets, offsets, float(np.median(dur[used])), n_used, n_excluded, warnings, used)
+        return Delineation(onsets, offsets, None, n_used, n_excluded, notes, used)
+    return Delineation(onsets, offsets, float(np.median(dur[used])), n_used, n_excluded, notes, used)
