@@ -16,10 +16,11 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.ndimage import maximum_filter1d
+from scipy.ndimage import maximum_filter1d, median_filter
 from scipy.signal import butter, sosfiltfilt
 
 BAND_HZ = (0.5, 40.0)
+DESPIKE_S = 0.008
 PRE_S, POST_S = 0.25, 0.30  # analysis window around R
 QRS_HALF_S = 0.06  # each lead's QRS peak slope is sought within R +/- this
 ONSET_FRACTION = 0.20  # bracketing threshold on the scaled activity
@@ -56,11 +57,15 @@ class Delineation:
 
 
 def band_limit(signal: np.ndarray, fs: float) -> np.ndarray:
-    """Zero-phase 0.5-40 Hz band-pass of each lead, [n, leads] float64 mV."""
+    """Zero-phase 0.5-40 Hz band-pass of each lead, [n, leads] float64 mV, after a short
+    running median that takes out pacemaker spikes (the QRS begins after the spike)."""
     x = np.asarray(signal, dtype=np.float64)
     if x.ndim == 1:
         x = x[:, None]
     x = np.nan_to_num(x)
+    k = int(round(DESPIKE_S * fs)) | 1
+    if k >= 3:
+        x = median_filter(x, size=(k, 1), mode="nearest")
     high = min(BAND_HZ[1], 0.45 * fs)
     sos = butter(2, [BAND_HZ[0], high], btype="bandpass", fs=fs, output="sos")
     return sosfiltfilt(sos, x, axis=0, padlen=min(x.shape[0] - 1, 3 * int(fs)))
