@@ -8,7 +8,7 @@ import sys
 
 from training.cli import run
 
-TINY = ["pretrain", "--synthetic", "48", "--batch-size", "8", "--device", "cpu", "--workers", "1"]
+TINY = ["pretrain", "--synthetic", "16", "--batch-size", "4", "--device", "cpu", "--workers", "1"]
 
 
 def _hash(folder, rank=0) -> str:
@@ -22,7 +22,7 @@ def test_torchrun_two_gloo_ranks_end_with_identical_weights(tmp_path):
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert _hash(tmp_path, 0) == _hash(tmp_path, 1)
-    assert "on 24 beats" in done.stdout  # each rank saw half of the 48
+    assert "on 8 beats" in done.stdout  # each rank saw half of the 16
 
 
 def test_resume_after_interruption_equals_uninterrupted_run(tmp_path):
