@@ -116,7 +116,7 @@ def _notches(x: np.ndarray, lobes: list[Lobe]) -> list[int]:
     return sorted(found)
 
 
-def _slurs(x: np.ndarray, fs: float) -> list[int]:
+def _slurs(x: np.ndarray) -> list[int]:
     """Points on a monotone limb where the slope sags to under SLUR_RATIO of the limb's
     steepest and then picks up again, with part of the limb on each side: the shoulder a
     slur makes on the ECG."""
@@ -153,7 +153,7 @@ def read_lead(lead: str, beat: np.ndarray, on: int, off: int, fs: float) -> Lead
         fs=fs,
         lobes=lobes,
         notches_ms=[p * 1000.0 / fs for p in _notches(x, lobes)],
-        slurs_ms=[p * 1000.0 / fs for p in _slurs(x, fs)],
+        slurs_ms=[p * 1000.0 / fs for p in _slurs(x)],
         r_peak_time_ms=rpt,
         net_mv=float(x.max() + x.min()) if x.size else 0.0,
         st_t_mv=float(st.mean()) if st.size else 0.0,
