@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 WIDTH, HEIGHT = 1680, 1050
@@ -28,8 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     from ecgcrt_gui.gui.app import make_app
     from ecgcrt_gui.gui.selftest import wait_until
 
+    settings_dir = tempfile.TemporaryDirectory(prefix="ecgcrt-screenshots-")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # leave the user's settings alone
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(args.out / ".settings"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir.name)
     make_app()
     from ecgcrt_gui.gui.mainwindow import DEMO_ECG, MainWindow, settings
 
@@ -88,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     session.select_beat(int((session.peaks() < 603 * session.record.fs).sum()))
     save(window, "mitdb_30min_zoomed.png")
     window.close()
+    settings_dir.cleanup()
     return 0
 
 

@@ -284,6 +284,7 @@ class MainWindow(QMainWindow):
         self.export_action.setEnabled(ready)
         self.save_action.setEnabled(ready)
         if a is not None:
+            self.statusBar().clearMessage()
             hr = f" · HR {a.heart_rate_bpm:.0f} bpm" if a.heart_rate_bpm else ""
             self.record_label.setText(record_summary(a.record) + hr + f" · {len(a.rpeaks)} beats")
             if a.warnings:

@@ -259,17 +259,20 @@ class Session(QObject):
             if not self._tasks:
                 self.taskEnded.emit()
 
+        # The result is shown before taskEnded, so that listeners never see "idle, nothing on screen".
         def done(result) -> None:
-            current = self._tasks.get(kind) is task
-            finish()
-            if current:
-                on_done(result)
+            try:
+                if self._tasks.get(kind) is task:
+                    del self._tasks[kind]
+                    on_done(result)
+            finally:
+                finish()
 
         def failed(message: str) -> None:
-            current = self._tasks.get(kind) is task
-            finish()
-            if current:
+            if self._tasks.get(kind) is task:
+                del self._tasks[kind]
                 self.error.emit(failure_title, message)
+            finish()
 
         task.signals.progress.connect(self.taskProgress)
         task.signals.finished.connect(done)
