@@ -18,6 +18,7 @@ from pathlib import Path
 from ecgcrt_gui.core.datapaths import data_dir
 
 RESPONSE_LVESV_REDUCTION = 0.15
+META_KEYS = ("root", "demonstration", "seed", "preprocessing_digest")  # `# key: value` comments read
 
 
 class CohortError(ValueError):
@@ -128,7 +129,7 @@ def _split_comments(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     for line in lines:
         if line.startswith("#"):
             key, sep, value = line[1:].partition(":")
-            if sep and key.strip() and " " not in key.strip():
+            if sep and key.strip() in META_KEYS:
                 meta.setdefault(key.strip(), value.strip())
         else:
             body.append(line)
