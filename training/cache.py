@@ -21,27 +21,28 @@ def cache_dir() -> Path:
     return Path(env) if env else REPO_ROOT / ".cache"
 
 
-# The core modules whose code decides what is cached: a change to any of them starts a fresh cache.
-PIPELINE_SOURCES = ("io", "preprocess.py", "rpeaks.py", "beats.py", "delineate.py", "spectrogram.py")
+# The core modules whose code decides what is cached: a change to one of them starts a fresh cache.
+IMAGE_SOURCES = ("io", "record.py", "preprocess.py", "beats.py", "spectrogram.py")
+PIPELINE_SOURCES = (*IMAGE_SOURCES, "rpeaks.py", "delineate.py")
 
 
-def pipeline_version() -> str:
-    """Short hash of the pipeline's source code (the config digest alone misses code changes)."""
+def pipeline_version(sources: tuple[str, ...] = PIPELINE_SOURCES) -> str:
+    """Short hash of these core sources' code (the config digest alone misses code changes)."""
     core = REPO_ROOT / "ecgcrt_gui" / "core"
     h = hashlib.sha256()
-    for name in PIPELINE_SOURCES:
+    for name in sources:
         for f in sorted((core / name).rglob("*.py")) if (core / name).is_dir() else [core / name]:
             if f.exists():
                 h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()[:8]
 
 
-def cache_path(kind: str, key: str, cfg: PreprocessConfig) -> Path:
+def cache_path(kind: str, key: str, cfg: PreprocessConfig, sources: tuple[str, ...] = PIPELINE_SOURCES) -> Path:
     """File for one item: <cache>/<kind>/<config digest>-<pipeline version>/<key>.npz (key made file-name safe)."""
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
     if safe != key:  # two keys that clean to the same name must still differ
         safe += "-" + hashlib.sha256(key.encode()).hexdigest()[:8]
-    return cache_dir() / kind / f"{cfg.digest()}-{pipeline_version()}" / f"{safe}.npz"
+    return cache_dir() / kind / f"{cfg.digest()}-{pipeline_version(sources)}" / f"{safe}.npz"
 
 
 def save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
@@ -57,9 +58,12 @@ def save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
         raise
 
 
-def cached(kind: str, key: str, cfg: PreprocessConfig, build: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The arrays stored for (kind, key, cfg), building and storing them on a miss."""
-    path = cache_path(kind, key, cfg)
+def cached(
+    kind: str, key: str, cfg: PreprocessConfig, build: Callable[[], dict[str, np.ndarray]],
+    sources: tuple[str, ...] = PIPELINE_SOURCES,
+) -> dict[str, np.ndarray]:
+    """The arrays stored for (kind, key, cfg, code of `sources`), building and storing them on a miss."""
+    path = cache_path(kind, key, cfg, sources)
     if path.exists():
         with np.load(path) as z:
             return {k: z[k] for k in z.files}

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ecgcrt_gui.core.config import DEFAULT_CONFIG, PreprocessConfig
-from training.cache import cached
+from training.cache import IMAGE_SOURCES, cached
 
 AAMI_CLASSES = ("N", "S", "V", "F", "Q")
 # AAMI EC57 mapping of MIT-BIH beat symbols; every other symbol is not a beat.
@@ -58,7 +58,8 @@ def _build_record(record_path: Path, cfg: PreprocessConfig) -> dict[str, np.ndar
 
 def record_beats(mitdb: Path, record: str, cfg: PreprocessConfig = DEFAULT_CONFIG) -> dict[str, np.ndarray]:
     """{images float16 [k,2,H,W], labels int64 [k], r int64 [k]} for one record (cached)."""
-    return cached("mitdb", record, cfg, lambda: _build_record(Path(mitdb) / record, cfg))
+    # annotated R positions: the images depend on the reader and spectrogram code, not on rpeaks/delineate
+    return cached("mitdb", record, cfg, lambda: _build_record(Path(mitdb) / record, cfg), IMAGE_SOURCES)
 
 
 @dataclass
