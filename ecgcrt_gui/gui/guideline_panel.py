@@ -22,6 +22,14 @@ RHYTHM_ITEMS = ((NOT_ENTERED, None), ("sinus rhythm", "sinus"), ("atrial fibrill
 ALL_GUIDELINES = "all"
 STATUS_MARK = {"met": ("✔ met", "#007a4d"), "not_met": ("✘ not met", "#b03000"),
                "not_assessable": ("? not assessable", "#666666")}
+# Criteria keys start with their group's name; each group's verdict is a key of Morphology.to_dict().
+CRITERIA_GROUPS = {
+    "pacing": ("Pacing", "paced"),
+    "strauss": ("Strauss LBBB (2011)", "strauss_lbbb"),
+    "aha": ("AHA/ACCF/HRS LBBB (2009)", "aha_lbbb"),
+    "rbbb": ("RBBB", "rbbb"),
+    "ivcd": ("Nonspecific IVCD", None),
+}
 CLASS_COLOUR = {"I": "#007a4d", "IIa": "#0072B2", "IIb": "#7a5c00", "III": "#b03000"}
 
 
@@ -89,8 +97,7 @@ class GuidelinePanel(QWidget):
         self.override.setToolTip("Override the measured QRS morphology when you read the ECG differently; "
                                  "the guidelines follow your reading and the report says so")
         self.criteria = QTreeWidget()
-        self.criteria.setHeaderLabels(["Status", "Criterion", "Leads", "Value"])
-        self.criteria.setRootIsDecorated(False)
+        self.criteria.setHeaderLabels(["Status", "Criterion", "Leads that decided", "Measured"])
         self.criteria.setToolTip("Strauss (2011) LBBB criteria and the other morphology checks: met, not met, "
                                  "or not assessable with the leads in this record")
         self.criteria.setMinimumHeight(160)
@@ -200,15 +207,29 @@ class GuidelinePanel(QWidget):
         if a.rpeaks_edited:
             text += "<br><span style='color:#8a5a00'>Measured on R-peaks you edited.</span>"
         self.qrs.setText(text)
-        for c in morph.get("criteria", {}).values():
+        groups: dict[str, QTreeWidgetItem] = {}
+        for key, c in morph.get("criteria", {}).items():
+            prefix = key.split("_")[0]
+            if prefix not in groups:
+                title, verdict_key = CRITERIA_GROUPS.get(prefix, (prefix, None))
+                verdict = {True: "yes", False: "no", None: "not assessable"}[morph.get(verdict_key)] \
+                    if verdict_key else ""
+                groups[prefix] = QTreeWidgetItem([verdict, title, "", ""])
+                font = groups[prefix].font(1)
+                font.setBold(True)
+                for col in range(2):
+                    groups[prefix].setFont(col, font)
+                self.criteria.addTopLevelItem(groups[prefix])
             mark, colour = STATUS_MARK.get(c.get("status"), (str(c.get("status")), "#000"))
-            value = c.get("value")
+            if c.get("partial"):
+                mark += " (partly)"
             item = QTreeWidgetItem([mark, c.get("name", ""), ", ".join(c.get("leads") or []) or "–",
-                                    "" if value is None else str(value)])
+                                    format_value(c.get("value"))])
             item.setForeground(0, QBrush(QColor(colour)))
             for col in range(4):
                 item.setToolTip(col, c.get("detail", ""))
-            self.criteria.addTopLevelItem(item)
+            groups[prefix].addChild(item)
+        self.criteria.expandAll()
         for col in range(4):
             self.criteria.resizeColumnToContents(col)
         self.results.setHtml(guidelines_html(a.guidelines, self.chosen_guideline()))
@@ -232,3 +253,17 @@ def guidelines_html(results, chosen: str) -> str:
                          f"{html.escape(', '.join(g.missing_inputs))}</span>")
         parts.append("</p>")
     return "".join(parts) or "<p>No guideline selected.</p>"
+
+
+def format_value(value) -> str:
+    """A criterion's measured value, readable: per-lead dicts as 'V1 QS, V2 QS', numbers without noise."""
+    if value is None:
+        return "–"
+    if isinstance(value, dict):
+        parts = [f"{lead} {format_value(v)}" for lead, v in value.items() if v not in (None, [], "")]
+        return ", ".join(parts) or "–"
+    if isinstance(value, (list, tuple)):
+        return " ".join(format_value(v) for v in value) or "–"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

@@ -312,7 +312,7 @@ class LeadView(QWidget):
         """Lead names at the start of their trace, or at the view's left edge when scrolled past it."""
         xa = self.vb.viewRange()[0][0] + 6 * self.vb.viewPixelSize()[0]
         for tr, label in getattr(self, "_labels", []):
-            label.setPos(min(max(tr.t0 + 0.04, xa), max(tr.t0 + 0.04, tr.t1 - 0.3)), tr.offset_mv + 1.6)
+            label.setPos(min(max(tr.t0 + 0.04, xa), max(tr.t0 + 0.04, tr.t1 - 0.3)), tr.offset_mv + 1.2)
 
     def pan_to(self, t0: float) -> None:
         """Show from t0 seconds on, at the current scale."""
