@@ -24,6 +24,7 @@ DESPIKE_S = 0.008
 PRE_S, POST_S = 0.25, 0.30  # analysis window around R
 QRS_HALF_S = 0.06  # each lead's QRS peak slope is sought within R +/- this
 ONSET_FRACTION = 0.20  # bracketing threshold on the scaled activity
+ONSET_FRACTION_MANY = 0.30  # ... with 6 or more leads, whose combined activity is steadier
 OFFSET_FRACTION = 0.20
 QUIET_ONSET_S = 0.03  # activity must stay under the threshold this long to count as quiet
 QUIET_OFFSET_S = 0.06
@@ -133,7 +134,8 @@ def _beat_bounds(slopes: np.ndarray, rpeaks: np.ndarray, fs: float) -> tuple[np.
     back_max = maximum_filter1d(activity, q_on, axis=1, origin=(q_on - 1) // 2, mode="nearest")
     fwd_max = maximum_filter1d(activity, q_off, axis=1, origin=-(q_off // 2), mode="nearest")
     cols = np.arange(width)[None, :]
-    before = (back_max < ONSET_FRACTION) & (cols < r_col)
+    onset_fraction = ONSET_FRACTION_MANY if slopes.shape[1] >= 6 else ONSET_FRACTION
+    before = (back_max < onset_fraction) & (cols < r_col)
     after = (fwd_max < OFFSET_FRACTION) & (cols > r_col)
     on_col = _settle(activity, width - 1 - np.argmax(before[:, ::-1], axis=1), -1, SETTLE_ONSET, fs)
     off_col = _settle(activity, np.argmax(after, axis=1), +1, SETTLE_OFFSET, fs)
