@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
 
 
 def read_card(weights: Path) -> dict:
@@ -33,11 +37,26 @@ class ModelCardDialog(QDialog):
             self.tree.addTopLevelItem(_item(key, value))
         self.tree.expandToDepth(0)
         self.tree.resizeColumnToContents(0)
+        self.summary = QLabel(card_summary(card))
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         box = QVBoxLayout(self)
+        box.addWidget(self.summary)
         box.addWidget(self.tree)
         box.addWidget(buttons)
+
+
+def card_summary(card: dict) -> str:
+    """The lines a clinician reads first: which model, what for, and whether it is a demonstration."""
+    lines = [f"<b>{html.escape(str(card.get('name', '?')))}</b> version {html.escape(str(card.get('version', '?')))}"]
+    if card.get("intended_use"):
+        lines.append(html.escape(str(card["intended_use"])))
+    if card.get("demonstration"):
+        lines.append("<span style='color:#8a3b00'><b>Demonstration model:</b> its CRT outcomes are simulated. "
+                     "For research use only; not a medical device.</span>")
+    return "<br>".join(lines)
 
 
 def _item(key: str, value) -> QTreeWidgetItem:

@@ -40,6 +40,7 @@ def test_model_card_is_shown_as_a_tree(qtbot, tmp_path):
     assert rows["architecture"].childCount() == 2
     assert rows["metrics"].text(1) == "2 entries"
     assert "crt_resnet18" in dialog.windowTitle()
+    assert "Demonstration model" in dialog.summary.text()
 
 
 def test_window_opens_without_importing_torch():
