@@ -90,7 +90,7 @@ def filter_pure(toc: list) -> list:
 
 # What marks a torch module that reads its own source when imported: config modules, and
 # TorchScript overload declarations (which warn when their source is missing).
-_SOURCE_READERS = ("install_config_module(", "\n@_overload\n", "_overload as overload")
+_SOURCE_READERS = ("install_config_module(", "\n@_overload\n", "_overload as overload", "._overload_method\n")
 
 
 def modules_reading_own_source(package_dir: str, package: str) -> list[str]:

@@ -15,7 +15,8 @@ ROOT="$STAGE/ecgcrt_${VERSION}_${ARCH}"
 
 rm -rf "$STAGE"
 mkdir -p "$ROOT/opt" "$ROOT/usr/bin" "$ROOT/usr/share/applications" "$ROOT/usr/share/doc/ecgcrt" "$ROOT/DEBIAN"
-cp -al "$BUNDLE" "$ROOT/opt/ecgcrt" 2>/dev/null || cp -a "$BUNDLE" "$ROOT/opt/ecgcrt"
+# A copy, not hard links: new links would change the bundle's inodes while make_tarball.sh reads them.
+cp -a "$BUNDLE" "$ROOT/opt/ecgcrt"
 ln -s /opt/ecgcrt/ecgcrt "$ROOT/usr/bin/ecgcrt"
 ln -s /opt/ecgcrt/ecgcrt-gui "$ROOT/usr/bin/ecgcrt-gui"
 install -m 644 "$HERE/ecgcrt.desktop" "$ROOT/usr/share/applications/ecgcrt.desktop"

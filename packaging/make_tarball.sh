@@ -9,14 +9,16 @@ NAME="ecgcrt-${VERSION}-linux-$(uname -m)"
 STAGE="$HERE/../build/tarball"
 
 rm -rf "$STAGE"
-mkdir -p "$STAGE"
-cp -al "$BUNDLE" "$STAGE/$NAME" 2>/dev/null || cp -a "$BUNDLE" "$STAGE/$NAME"
-install -m 644 "$HERE/portable/README.txt" "$STAGE/$NAME/README.txt"
-install -m 755 "$HERE/portable/add-to-menu.sh" "$STAGE/$NAME/add-to-menu.sh"
-install -m 644 "$HERE/../ecgcrt_gui/resources/icons/ecgcrt-256.png" "$STAGE/$NAME/ecgcrt.png"
+mkdir -p "$STAGE/extra"
+install -m 644 "$HERE/portable/README.txt" "$STAGE/extra/README.txt"
+install -m 755 "$HERE/portable/add-to-menu.sh" "$STAGE/extra/add-to-menu.sh"
+install -m 644 "$HERE/../ecgcrt_gui/resources/icons/ecgcrt-256.png" "$STAGE/extra/ecgcrt.png"
 
 # xz -1: as fast as gzip -6 and ~20 % smaller, which keeps the archive within its 300 MB budget.
 TARBALL="$OUT/$NAME.tar.xz"
-tar -C "$STAGE" --owner=0 --group=0 -cf - "$NAME" | xz -1 -T1 > "$TARBALL.tmp"
+# The bundle and the extras go under one top folder $NAME; the transforms rename member paths
+# only ("S": symlink targets such as ecgcrt-gui -> ecgcrt stay as they are).
+tar --owner=0 --group=0 --transform "s,^$(basename "$BUNDLE"),$NAME,S" --transform "s,^extra,$NAME,S" \
+    -C "$(dirname "$BUNDLE")" -cf - "$(basename "$BUNDLE")" -C "$STAGE" extra | xz -1 -T1 > "$TARBALL.tmp"
 mv "$TARBALL.tmp" "$TARBALL"
 echo "$TARBALL"
