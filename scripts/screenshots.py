@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     view.set_mode("calipers")
     rec, peaks = session.record, session.peaks()
     strip = view.traces[-1]  # the lead II rhythm strip
-    view._set_calipers([(p / rec.fs, float(rec.signal[p, strip.lead]) + strip.offset_mv) for p in peaks[4:6]])
+    view._set_calipers([(p / rec.fs, float(view.signal[p, strip.lead]) + strip.offset_mv) for p in peaks[4:6]])
     save(view, "calipers.png")
     view.set_mode("select")
 

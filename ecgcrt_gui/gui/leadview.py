@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QActionGroup, QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolBar, QVBoxLayout, QWidget
 
+from ecgcrt_gui.core.config import DEFAULT_CONFIG
 from ecgcrt_gui.gui import leadlayout, palette
 from ecgcrt_gui.gui.ecgviewbox import CALIPERS, EDIT, SELECT, EcgViewBox
 from ecgcrt_gui.gui.paper import GAINS_MM_MV, PAPER_COLOUR, PAPER_SPEEDS_MM_S, PaperGrid, TimeBands, pixels_per_mm
@@ -25,6 +26,7 @@ class LeadView(QWidget):
         super().__init__(parent)
         self.session = session
         self.record = None
+        self.signal = np.zeros((0, 0), dtype=np.float32)
         self.traces: list[leadlayout.Trace] = []
         self.mm_per_s, self.mm_per_mv, self.zoom = 25.0, 10.0, 1.0
         self.layout_name = "12-lead"
@@ -193,6 +195,9 @@ class LeadView(QWidget):
     # ---- record and traces -----------------------------------------------------------------
     def set_record(self, record) -> None:
         self.record = record
+        # What is drawn: the core's baseline-corrected leads (as a cart prints them); raw if absent.
+        shown = self.session.display_signal
+        self.signal = shown if shown is not None and shown.shape == record.signal.shape else record.signal
         self._set_calipers([])
         self._draw_record(reset_view=True)
 
@@ -209,7 +214,7 @@ class LeadView(QWidget):
         t = np.arange(rec.n_samples, dtype=np.float64) / rec.fs
         for tr in self.traces:
             i0, i1 = int(round(tr.t0 * rec.fs)), min(rec.n_samples, int(round(tr.t1 * rec.fs)))
-            curve = pg.PlotDataItem(t[i0:i1], rec.signal[i0:i1, tr.lead] + tr.offset_mv,
+            curve = pg.PlotDataItem(t[i0:i1], self.signal[i0:i1, tr.lead] + tr.offset_mv,
                                     pen=pg.mkPen(palette.TRACE, width=1.3))
             label = pg.TextItem(tr.label, color="#000", anchor=(0, 1))
             label.setFont(_bold_font())
@@ -225,9 +230,9 @@ class LeadView(QWidget):
         self.vb.addItem(marks)
         self._trace_items.append(marks)
         rhythm = next((tr for tr in self.traces if tr.rhythm), self.traces[0])
-        self.overview_curve.setData(t, rec.signal[:, rhythm.lead])
+        self.overview_curve.setData(t, self.signal[:, rhythm.lead])
         self.overview.setXRange(0, rec.duration_s, padding=0.01)
-        sig = rec.signal[:: max(1, rec.n_samples // 20000), rhythm.lead]  # a sample is enough for a range
+        sig = self.signal[:: max(1, rec.n_samples // 20000), rhythm.lead]  # a sample is enough for a range
         lo, hi = np.nanpercentile(sig, [0.5, 99.5]) if len(sig) else (0, 1)
         self.overview.setYRange(lo, hi, padding=0.1)
         if reset_view:
@@ -278,7 +283,7 @@ class LeadView(QWidget):
 
     def scale_text(self) -> str:
         zoom = "true scale" if abs(self.zoom - 1) < 1e-6 else f"zoom {self.zoom:.3g}x"
-        return f"{self.mm_per_s:g} mm/s · {self.mm_per_mv:g} mm/mV · {zoom}"
+        return f"{self.mm_per_s:g} mm/s · {self.mm_per_mv:g} mm/mV · high-pass {DEFAULT_CONFIG.highpass_hz:g} Hz · {zoom}"
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom both axes alike about anchor (default: the view's centre)."""
@@ -365,7 +370,7 @@ class LeadView(QWidget):
                 if tr.rhythm:
                     inside = (t >= tr.t0) & (t < tr.t1) & (classes == cls)
                     xs.append(t[inside])
-                    ys.append(rec.signal[peaks[inside], tr.lead] + tr.offset_mv)
+                    ys.append(self.signal[peaks[inside], tr.lead] + tr.offset_mv)
             markers.setData(np.concatenate(xs), np.concatenate(ys))
         if a is not None:
             on, off = a.delineation.onsets, a.delineation.offsets
@@ -438,7 +443,7 @@ class LeadView(QWidget):
         rhythm = next((tr for tr in self.traces if tr.rhythm), None)
         sample = int(np.clip(round(x * self.record.fs), 0, self.record.n_samples - 1))
         if not finished:
-            y = self.record.signal[sample, rhythm.lead] + rhythm.offset_mv if rhythm else 0.0
+            y = self.signal[sample, rhythm.lead] + rhythm.offset_mv if rhythm else 0.0
             self.drag_marker.setData([x], [y])
             return
         self.drag_marker.clear()

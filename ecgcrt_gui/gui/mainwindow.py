@@ -89,8 +89,8 @@ class MainWindow(QMainWindow):
         self.record_label = QLabel("No ECG open")
         self.record_label.setToolTip("The record on screen: file, format, leads, sampling rate, length, patient")
         self.scale_label = QLabel("")
-        self.scale_label.setToolTip("Paper speed, gain and zoom; 'true scale' means 1 mm on screen is 1 mm of "
-                                    "ECG paper (from the screen's physical size)")
+        self.scale_label.setToolTip("Paper speed, gain, the display's baseline high-pass, and zoom; 'true scale' "
+                                    "means 1 mm on screen is 1 mm of ECG paper (from the screen's physical size)")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(220)

@@ -46,6 +46,7 @@ class Session(QObject):
         from ecgcrt_gui.core.guideline import ClinicalInputs
 
         self.record = None
+        self.display_signal: np.ndarray | None = None  # the record's leads, baseline wander removed (core)
         self.assessment = None
         self.inputs = ClinicalInputs(lvef=None, nyha=None, sex=None, rhythm=None)
         self.morphology_override: str | None = None
@@ -76,15 +77,19 @@ class Session(QObject):
 
         def job(progress, cancelled):
             from ecgcrt_gui.core import io
+            from ecgcrt_gui.core.preprocess import remove_baseline
 
             progress(0.1, f"Reading {path.name}")
-            return io.read(path)
+            record = io.read(path)
+            progress(0.6, "Removing baseline wander for display")
+            return record, remove_baseline(record.signal, record.fs)
 
         self._run("open", f"Opening {path.name}", job, self._on_read, "Cannot open the ECG")
 
-    def _on_read(self, record) -> None:
+    def _on_read(self, result) -> None:
         from ecgcrt_gui.core.guideline import ClinicalInputs
 
+        record, self.display_signal = result
         self.record = record
         self.assessment = None
         self.rpeaks_override = None

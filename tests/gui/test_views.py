@@ -44,6 +44,12 @@ def test_twelve_lead_and_stacked_layouts(qtbot, window):
     window.open_initial(None)
     qtbot.waitUntil(lambda: window.session.record is not None, timeout=30_000)
     view = window.lead_view
+    # The traces are the core's baseline-corrected leads: no slow drift left, unlike the raw file.
+    from ecgcrt_gui.core.preprocess import remove_baseline
+
+    record = window.session.record
+    assert np.allclose(view.signal, remove_baseline(record.signal, record.fs))
+    assert "high-pass 0.5 Hz" in window.scale_label.text()
     assert [t.label for t in view.traces][:4] == ["I", "II", "III", "aVR"] and len(view.traces) == 13
     assert view.traces[-1].rhythm and view.traces[-1].label == "II"
     view.layout_combo.setCurrentText("Stacked")
