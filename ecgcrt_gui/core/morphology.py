@@ -160,13 +160,15 @@ def _label(
     if qrs is None:
         notes.append("QRS duration not measurable: morphology undetermined.")
         return "undetermined", False
-    if strauss:
-        if strauss_partial:
-            notes.append("LBBB by Strauss on partial criteria: some leads are not recorded.")
-        return "LBBB", strauss_partial
-    if strauss is None and aha:
-        notes.append("Strauss criteria not assessable (V1/V2 missing); LBBB by the AHA 2009 criteria.")
-        return "LBBB", aha_partial
+    # LBBB when either definition is met: the US guidelines use the conventional AHA 2009 one, ESC
+    # leans on Strauss; both verdicts stay in the result, so the reader sees which one decided.
+    met = [(name, part) for name, verdict, part in (("Strauss 2011", strauss, strauss_partial),
+                                                   ("AHA/ACCF/HRS 2009", aha, aha_partial)) if verdict]
+    if met:
+        partial = all(part for _, part in met)
+        notes.append(f"LBBB by the {' and the '.join(name for name, _ in met)} criteria"
+                     + (" on partial criteria: some leads are not recorded." if partial else "."))
+        return "LBBB", partial
     if rbbb:
         if rbbb_partial:
             notes.append("RBBB on partial criteria: some leads are not recorded.")
