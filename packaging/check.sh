@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `make package-check`: build the packages, install the .deb into a temporary root (dpkg -x),
-# run the installed app's self-test offscreen and `ecgcrt analyze` on the demo ECG, check the
-# size budget, and record build time and sizes in benchmarks/packaging.json.
+# `make package-check`: build the packages, install the .deb into a temporary root (dpkg --root
+# as root, else dpkg -x), run the installed app's self-test offscreen and `ecgcrt analyze` on the
+# demo ECG, remove the package and check that nothing is left, check the size budget, and record
+# build time and sizes in benchmarks/packaging.json.
 # SKIP_BUILD=1 checks the packages already in dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,8 +27,16 @@ TARBALL="dist/ecgcrt-${VERSION}-linux-$(uname -m).tar.xz"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 ROOT="$WORK/root"
-dpkg -x "$DEB" "$ROOT"
-installed_bytes="$(du -sb "$ROOT" | cut -f1)"
+if [ "$(id -u)" = 0 ]; then
+    mkdir -p "$ROOT/var/lib/dpkg/info" "$ROOT/var/lib/dpkg/updates"
+    touch "$ROOT/var/lib/dpkg/status"
+    # --force-depends: the temporary root holds none of the system's packages.
+    dpkg --root="$ROOT" --force-depends --log=/dev/null -i "$DEB" >"$WORK/dpkg.log" 2>&1 || {
+        cat "$WORK/dpkg.log" >&2; fail "dpkg -i into a temporary root"; }
+else
+    dpkg -x "$DEB" "$ROOT"
+fi
+installed_bytes="$(du -sbc "$ROOT/opt" "$ROOT/usr" | tail -1 | cut -f1)"
 APP="$ROOT/opt/ecgcrt"
 
 # What the .deb puts on the system besides /opt/ecgcrt.
@@ -62,6 +71,22 @@ print(f"analyze: {len(result['rpeaks'])} R-peaks, QRS {result['qrs_duration_ms']
       f"{result['morphology']['label']}, P(response) {result['prediction']['probability']:.2f} "
       f"on {result['prediction']['device']}")
 EOF
+
+# The portable archive: unpacks into one folder whose programs start from there.
+mkdir "$WORK/portable"
+tar -C "$WORK/portable" -xJf "$TARBALL"
+PORTABLE="$WORK/portable/$(basename "$TARBALL" .tar.xz)"
+"$PORTABLE/ecgcrt-gui" --help | grep -q "usage: ecgcrt-gui" || fail "portable ecgcrt-gui does not start"
+"$PORTABLE/ecgcrt" --help | grep -q "usage: ecgcrt" || fail "portable ecgcrt does not start"
+[ -x "$PORTABLE/add-to-menu.sh" ] && [ -f "$PORTABLE/README.txt" ] || fail "portable README or add-to-menu.sh missing"
+echo "portable: $(basename "$TARBALL") unpacks and starts"
+
+if [ -f "$ROOT/var/lib/dpkg/status" ]; then
+    dpkg --root="$ROOT" --log=/dev/null -r ecgcrt >/dev/null
+    left="$(find "$ROOT" -mindepth 1 -not -path "$ROOT/var" -not -path "$ROOT/var/*" | head -5)"
+    [ -z "$left" ] || fail "dpkg -r ecgcrt left files behind: $left"
+    echo "dpkg -r: removed cleanly"
+fi
 
 "$PY" packaging/budget.py --flavour "$FLAVOUR" --torch "$TORCH" "${BUILD_ARGS[@]}" \
     --installed-bytes "$installed_bytes" --deb "$DEB" --deb-compression "${DEB_COMPRESS:--Zxz -z1}" \
