@@ -30,6 +30,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--beats-per-epoch", type=int, default=8000, help="pre-training beats drawn per epoch (0 = all)")
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--finetune-epochs", type=int, default=5)
+    p.add_argument("--finetune-beats-per-epoch", type=int, default=1500,
+                   help="cohort beats drawn per epoch in cross-validation and fine-tuning (0 = all)")
     p.add_argument("--cohort-seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--models", type=Path, default=MODELS_DIR, help="where the bundles and demo_cohort.csv go")
     p.add_argument("--results", type=Path, default=RESULTS_DIR)
@@ -45,7 +47,8 @@ def steps(args: argparse.Namespace) -> dict[str, list[str]]:
     cohort = _short(args.models / "demo_cohort.csv")
     pretrained = _short(args.models / "aami_resnet{depth}.pt")
     pre = ["--epochs", str(args.pretrain_epochs), "--beats-per-epoch", str(args.beats_per_epoch), "--seed", str(args.seed)]
-    fine = ["--epochs", str(args.finetune_epochs), "--seed", str(args.seed), "--cohort", cohort, "--pretrained", pretrained]
+    fine = ["--epochs", str(args.finetune_epochs), "--beats-per-epoch", str(args.finetune_beats_per_epoch),
+            "--seed", str(args.seed), "--cohort", cohort, "--pretrained", pretrained]
     return {
         "cohort": ["cohort", *common, "--seed", str(args.cohort_seed), "--out", cohort],
         "pretrain-inter": ["pretrain", *common, *train, *pre, "--split", "inter"],
