@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from ecgcrt_gui.core.atomic import write_text
 from ecgcrt_gui.core.datapaths import data_dir
 
 HERE = Path(__file__).resolve().parent
@@ -42,9 +43,7 @@ def main(argv: list[str]) -> int:
         print("partial run: printing instead of overwriting RESULTS.md\n")
         print("\n".join(sections))
         return 0
-    tmp = out.with_suffix(".md.tmp")
-    tmp.write_text(header + "\n" + "\n".join(sections))
-    tmp.replace(out)
+    write_text(out, header + "\n" + "\n".join(sections))
     print(f"wrote {out}")
     return 0
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -77,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     warnings.filterwarnings("ignore")  # library chatter must not mix with the JSON on stdout
     from .core.analysis import analyze
+    from .core.atomic import write_text
     from .core.bundle import BundleError
     from .core.guideline import ClinicalInputs
     from .core.io import read
@@ -103,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
 
             write_pdf(result, record, args.pdf)
         if args.json and args.json != "-":
-            write_text_atomic(Path(args.json), json.dumps(result, indent=1) + "\n")
+            write_text(args.json, json.dumps(result, indent=1) + "\n")
     except OSError as exc:
         print(f"ecgcrt: cannot write {exc.filename or 'the output'}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -138,19 +137,6 @@ def summary(result: dict) -> str:
     lines.extend(f"warning: {w}" for w in result["warnings"])
     lines.append(NOTICE)
     return "\n".join(lines)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, so a reader never sees half a file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _fail(message: str) -> int:

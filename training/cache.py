@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from ecgcrt_gui.core.atomic import atomic_path
 from ecgcrt_gui.core.config import PreprocessConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -48,14 +48,8 @@ def cache_path(kind: str, key: str, cfg: PreprocessConfig, sources: tuple[str, .
 def save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Write arrays to path atomically (a reader never sees half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        np.savez(f, **arrays)
 
 
 def cached(

@@ -8,7 +8,8 @@ from pathlib import Path
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
 from ecgcrt_gui.core.datapaths import MODELS_DIR
 from training.cli import add_common
-from training.datasets.crt_demo_cohort import DEFAULT_SEED, build_demo_cohort, cohort_csv_text, write_text_atomic
+from ecgcrt_gui.core.atomic import write_text
+from training.datasets.crt_demo_cohort import DEFAULT_SEED, build_demo_cohort, cohort_csv_text
 
 NAME = "cohort"
 HELP = "build the demonstration cohort CSV from PTB-XL and LUDB"
@@ -22,7 +23,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> dict:
     rows = build_demo_cohort(args.data, args.seed, DEFAULT_CONFIG, args.workers)
-    write_text_atomic(args.out, cohort_csv_text(rows, args.seed, DEFAULT_CONFIG))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    write_text(args.out, cohort_csv_text(rows, args.seed, DEFAULT_CONFIG))
     n_resp = sum(r["response"] for r in rows)
     print(f"wrote {args.out}: {len(rows)} patients, {n_resp} simulated responders")
     return {"path": str(args.out), "n": len(rows), "responders": n_resp}

@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ecgcrt_gui.core.atomic import atomic_path, write_text
 from ecgcrt_gui.core.config import DEFAULT_CONFIG, PreprocessConfig
 
 if TYPE_CHECKING:
@@ -62,29 +62,18 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_atomically(path: Path, write: Any) -> None:
-    """Call write(file object) on a temporary file beside `path`, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_bundle(state_dict: dict, card: dict, pt_path: str | os.PathLike) -> dict:
     """Write the weights and their card (filling schema, weights_sha256, weights_dtype); return the card."""
     import torch
 
     pt_path = Path(pt_path)
     pt_path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(pt_path, lambda fh: torch.save(state_dict, fh))
+    with atomic_path(pt_path) as tmp:
+        torch.save(state_dict, tmp)
     dtypes = sorted({str(t.dtype).removeprefix("torch.") for t in state_dict.values() if t.is_floating_point()})
     card = {"schema": SCHEMA, **card, "weights_sha256": file_sha256(pt_path), "weights_dtype": ",".join(dtypes)}
     text = json.dumps(card, indent=2, ensure_ascii=False) + "\n"
-    _write_atomically(card_path(pt_path), lambda fh: fh.write(text.encode("utf-8")))
+    write_text(card_path(pt_path), text)
     return card
 
 

@@ -8,11 +8,10 @@ the assessment JSON (schema ecgcrt.assessment/1) and tolerates missing parts. No
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from xml.sax.saxutils import escape
+
 
 import numpy as np
 from reportlab.lib import colors
@@ -38,6 +37,7 @@ from reportlab.platypus import (
 )
 
 from ecgcrt_gui import __version__
+from ecgcrt_gui.core.atomic import atomic_path
 from ecgcrt_gui.core.preprocess import remove_baseline
 from ecgcrt_gui.core.record import EcgRecord
 
@@ -84,23 +84,10 @@ def write_pdf(assessment_json: dict, record: EcgRecord, path, *, compress: bool 
     """Write the report to `path` atomically (temporary file in the same folder, then replace)."""
     path = Path(path)
     fonts = _fonts()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         for scale in TEXT_SCALES:  # shrink page 2's text until the report holds on two pages
-            if _build(assessment_json, record, tmp, fonts, compress, scale) <= 2:
+            if _build(assessment_json, record, str(tmp), fonts, compress, scale) <= 2:
                 break
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the report from colleagues
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def research_notice(assessment_json: dict) -> str:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
+
+from ecgcrt_gui.core.atomic import write_text
 
 
 def default_folder() -> Path:
@@ -17,30 +16,15 @@ def default_folder() -> Path:
     return Path(docs) if docs and Path(docs).is_dir() else Path.home()
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """write(tmp) into a temporary file beside path, then rename it over path in one step."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_json(assessment, path: Path) -> Path:
     """The CLI's JSON (schema ecgcrt.assessment/1)."""
-    text = json.dumps(assessment.to_json(), indent=2, ensure_ascii=False) + "\n"
-    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_text(path, json.dumps(assessment.to_json(), indent=2, ensure_ascii=False) + "\n")
     return path
 
 
 def save_pdf(assessment, path: Path) -> Path:
-    """The PDF report from core.report."""
+    """The PDF report from core.report (which writes atomically itself)."""
     from ecgcrt_gui.core.report import write_pdf
 
-    data = assessment.to_json()
-    write_atomically(path, lambda tmp: write_pdf(data, assessment.record, tmp))
+    write_pdf(assessment.to_json(), assessment.record, path)
     return path

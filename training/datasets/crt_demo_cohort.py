@@ -13,8 +13,6 @@ import ast
 import csv
 import io as _io
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -129,9 +127,3 @@ def cohort_csv_text(rows: list[dict], seed: int, cfg: PreprocessConfig = DEFAULT
     return header(seed, cfg) + buf.getvalue()
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
