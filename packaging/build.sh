@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 PY="${PY:-.venv/bin/python}"
 BUNDLE=build/bundle/ecgcrt
 
-"$PY" -m PyInstaller --noconfirm --log-level WARN \
+# torch's hook imports every torch submodule to list them; their deprecation notices are noise here.
+PYTHONWARNINGS=ignore::DeprecationWarning "$PY" -m PyInstaller --noconfirm --log-level WARN \
     --workpath build/pyinstaller --distpath build/bundle build.spec
 
 # Strip torch's libraries here, not with strip=True in the spec: stripping every binary
