@@ -23,7 +23,19 @@ def pixels_per_mm(screen: QScreen | None) -> float:
     return dpi / 25.4
 
 
-class PaperGrid(pg.GraphicsObject):
+class _ViewFilling(pg.GraphicsObject):
+    """An item that covers whatever the view shows, and repaints when the view moves."""
+
+    def viewRangeChanged(self) -> None:
+        self.prepareGeometryChange()
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        vb = self.getViewBox()
+        return QRectF() if vb is None else vb.viewRect()
+
+
+class PaperGrid(_ViewFilling):
     """Minor (1 mm) and major (5 mm) lines over the visible part of the view, in data units."""
 
     def __init__(self, mm_per_s: float = 25.0, mm_per_mv: float = 10.0):
@@ -35,14 +47,6 @@ class PaperGrid(pg.GraphicsObject):
         self._dx = 1.0 / mm_per_s   # seconds per mm
         self._dy = 1.0 / mm_per_mv  # millivolts per mm
         self.update()
-
-    def viewRangeChanged(self) -> None:
-        self.prepareGeometryChange()
-        self.update()
-
-    def boundingRect(self) -> QRectF:
-        vb = self.getViewBox()
-        return QRectF() if vb is None else vb.viewRect()
 
     def paint(self, painter, *args) -> None:
         vb = self.getViewBox()
@@ -67,7 +71,7 @@ class PaperGrid(pg.GraphicsObject):
             painter.drawLines(lines)
 
 
-class TimeBands(pg.GraphicsObject):
+class TimeBands(_ViewFilling):
     """Vertical bands [start, end) in seconds over the full height; only visible ones are drawn."""
 
     MAX_DRAWN = 3000  # beyond this each band is under a pixel wide: drawing them shows nothing
@@ -85,14 +89,6 @@ class TimeBands(pg.GraphicsObject):
         self._starts = np.asarray(starts_s, dtype=float)[order]
         self._ends = np.asarray(ends_s, dtype=float)[order]
         self.update()
-
-    def viewRangeChanged(self) -> None:
-        self.prepareGeometryChange()
-        self.update()
-
-    def boundingRect(self) -> QRectF:
-        vb = self.getViewBox()
-        return QRectF() if vb is None else vb.viewRect()
 
     def paint(self, painter, *args) -> None:
         vb = self.getViewBox()
