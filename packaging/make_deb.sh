@@ -34,4 +34,5 @@ sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@INSTALLED_SIZE@/$INST
 DEB="$OUT/ecgcrt_${VERSION}_${ARCH}.deb"
 # shellcheck disable=SC2086  # DEB_COMPRESS holds two options
 dpkg-deb --root-owner-group ${DEB_COMPRESS:--Zxz -z1} --build "$ROOT" "$DEB" >/dev/null
+rm -rf "$STAGE"  # a second copy of the bundle, no longer needed
 echo "$DEB"
