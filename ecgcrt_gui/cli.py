@@ -96,16 +96,19 @@ def main(argv: list[str] | None = None) -> int:
     result = assessment.to_json()
     if args.guideline:
         result["guidelines"] = [g for g in result["guidelines"] if g["name"] in args.guideline]
-    try:
-        if args.pdf:
-            from .core.report import write_pdf
+    outputs = []
+    if args.pdf:
+        from .core.report import write_pdf
 
-            write_pdf(result, record, args.pdf)
-        if args.json and args.json != "-":
-            write_text(args.json, json.dumps(result, indent=1) + "\n")
-    except OSError as exc:
-        print(f"ecgcrt: cannot write {exc.filename or 'the output'}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        outputs.append((args.pdf, lambda: write_pdf(result, record, args.pdf)))
+    if args.json and args.json != "-":
+        outputs.append((args.json, lambda: write_text(args.json, json.dumps(result, indent=1) + "\n")))
+    for target, write in outputs:
+        try:
+            write()
+        except OSError as exc:
+            print(f"ecgcrt: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
     if args.json == "-":
         json.dump(result, sys.stdout, indent=1)
         sys.stdout.write("\n")

@@ -104,3 +104,10 @@ def test_tampered_model_is_refused_with_exit_2(tmp_path, capsys):
     pt.write_bytes(bytes(data))
     assert main(["analyze", str(DEMO), "--model", str(pt), "--json", "-"]) == 2
     assert "model refused" in capsys.readouterr().err
+
+
+def test_unwritable_output_names_the_users_path(tmp_path, capsys):
+    target = tmp_path / "missing-folder" / "report.pdf"
+    assert main(["analyze", str(DEMO), "--no-predict", "--pdf", str(target)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == f"ecgcrt: cannot write {target}: No such file or directory"
