@@ -16,6 +16,7 @@ import numpy as np
 
 from ecgcrt_gui.core import io, rpeaks
 from ecgcrt_gui.core.delineate import delineate
+from ecgcrt_gui.core.io.wfdb_reader import import_wfdb
 
 LUDB_LEADS = ("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6")
 MATCH_S = 0.150
@@ -24,9 +25,7 @@ CSE_SD_MS = {"onset": 6.5, "offset": 11.6}
 
 def ludb_reference(stem: Path) -> np.ndarray:
     """[beats x 3] (R, global onset, global offset) in samples from the 12 LUDB annotation files."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import wfdb
+    wfdb = import_wfdb()
     marks = []  # (peak, onset, offset) per lead and QRS
     for ext in LUDB_LEADS:
         ann = wfdb.rdann(str(stem), ext)

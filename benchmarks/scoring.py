@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from ecgcrt_gui.core.io.wfdb_reader import import_wfdb
 
 # MIT-BIH beat symbols (AAMI EC57); every other annotation (rhythm, noise, comments) is not a beat.
 BEAT_SYMBOLS = frozenset("NLRBAaJSVrFejnE/fQ?")
@@ -39,10 +40,7 @@ class Score:
 
 
 def _annotations(record_path: Path):  # noqa: ANN202 (a wfdb.Annotation)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import wfdb
-    return wfdb.rdann(str(record_path), "atr")
+    return import_wfdb().rdann(str(record_path), "atr")
 
 
 def reference_beats(record_path: Path) -> np.ndarray:

@@ -6,13 +6,13 @@ cardiologists' ANNOTATED R positions (the labels belong to those beats, not to o
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ecgcrt_gui.core.config import DEFAULT_CONFIG, PreprocessConfig
+from ecgcrt_gui.core.io.wfdb_reader import import_wfdb
 from training.cache import IMAGE_SOURCES, cached
 
 AAMI_CLASSES = ("N", "S", "V", "F", "Q")
@@ -34,11 +34,7 @@ ALL_RECORDS = tuple(sorted(DS1 + DS2 + list(PACED)))
 
 def annotated_beats(record_path: Path) -> tuple[np.ndarray, np.ndarray]:
     """(R sample indices, AAMI class indices) of the beats annotated in `<record>.atr`."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import wfdb
-
-        ann = wfdb.rdann(str(record_path), "atr")
+    ann = import_wfdb().rdann(str(record_path), "atr")
     keep = [i for i, s in enumerate(ann.symbol) if s in SYMBOL_TO_CLASS]
     samples = np.asarray(ann.sample, dtype=np.int64)[keep]
     labels = np.array([AAMI_CLASSES.index(SYMBOL_TO_CLASS[ann.symbol[i]]) for i in keep], dtype=np.int64)

@@ -22,7 +22,8 @@ _LUDB_FIELD = re.compile(r"^<?(age|sex)>?\s*:\s*(\S+)", re.IGNORECASE)
 _MITDB_FIRST = re.compile(r"^(-?\d+|\?+)\s+([MF?])(\s|$)")
 
 
-def _import_wfdb():
+def import_wfdb():
+    """The wfdb module, imported without the warnings pandas prints at import."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pandas warns at import
         import wfdb
@@ -31,7 +32,7 @@ def _import_wfdb():
 
 def read_wfdb(path: Path) -> EcgRecord:
     """Read a WFDB record given as its .hea, its .dat or its name without extension."""
-    wfdb = _import_wfdb()
+    wfdb = import_wfdb()
     header_path = wfdb_header_path(path)
     if header_path is None:
         raise fail(path, "the WFDB header (.hea) of this record was not found",
