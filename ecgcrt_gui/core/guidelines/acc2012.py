@@ -4,6 +4,21 @@ NYHA class IV is taken as ambulatory class IV. The AF recommendation (IIa B) app
 patient requires ventricular pacing or otherwise meets CRT criteria": it is split into one row
 per alternative, and "otherwise meets CRT criteria" is read conservatively as the class I/IIa
 sinus-rhythm criteria (LBBB ≥ 120 ms with NYHA II–IV, or non-LBBB ≥ 150 ms with NYHA III–IV).
+
+Verification: every row (class, level, thresholds, wording) was checked against the
+focused update's CRT table ("Recommendations for Cardiac Resynchronization Therapy in Patients
+With Severe Systolic Heart Failure" of Tracy et al. 2012) as reproduced in:
+the ACCF/AHA/HRS device-therapy pocket guide, https://eguideline.guidelinecentral.com/i/244039/10
+(the three IIb rows and the two class III rows with their levels, "III-B: No Benefit" and
+"III-C: No Benefit"), its CRT figure https://eguideline.guidelinecentral.com/i/222921/31 (NYHA,
+QRS, LVEF and rhythm per box), http://lab230.com/gl3.html (the levels of every row),
+https://dallasheart.com/page1/page5/page5.html and https://ctxheart.com/guidelines/crt (the
+wording of every row), and the ACC journal scan of the update,
+http://acc.org/latest-in-cardiology/journal-scans/2012/09/10/13/42/2012-accf-aha-hrs-focused-update-of-the-2008-guidelines-for-device-based-therapy.
+The class I level split (A for NYHA III/IV, B for the NYHA II extension) is supported by
+lab230 (B, the new NYHA II part) and https://www.droracle.ai/articles/600212 (A for NYHA
+III/ambulatory IV); no single page read shows both. No class or level changed; the class III
+rows now carry the guideline's own grade "III: No Benefit".
 """
 
 from __future__ import annotations
@@ -27,7 +42,7 @@ RULES = (
         "acc-limited-survival", "III", "C", (("limited_survival", "==", True),),
         "CRT is not indicated for patients whose comorbidities and/or frailty limit survival with "
         "good functional capacity to less than 1 year",
-        overrides=True,
+        cor="III: No Benefit", overrides=True,
     ),
     Rule(
         "acc-sr-lbbb-150-nyha34", "I", "A",
@@ -96,6 +111,7 @@ RULES = (
         (("nyha", "in", (1, 2)), ("morphology", "in", NON_LBBB), ("qrs_ms", "<", 150)),
         "CRT is not recommended for patients with NYHA class I or II symptoms and non-LBBB "
         "pattern with QRS duration < 150 ms",
+        cor="III: No Benefit",
     ),
 )
 
