@@ -85,6 +85,9 @@ class _Score:
         self.on: list[float] = []
         self.off: list[float] = []
         self.dur_err: list[float] = []
+        self.rec_on: list[float] = []  # per record: median over its beats of the error
+        self.rec_off: list[float] = []
+        self.within_on: list[float] = []  # per beat: error minus its record's mean error
         self.missed = 0
         self.total = 0
         self.seconds = 0.0
@@ -96,9 +99,14 @@ class _Score:
         self.total += ref.shape[0]
         self.missed += int((~found).sum())
         ms = 1000.0 / fs
-        self.on += list((on[j[found]] - ref[found, 1]) * ms)
-        self.off += list((off[j[found]] - ref[found, 2]) * ms)
+        err_on = (on[j[found]] - ref[found, 1]) * ms
+        err_off = (off[j[found]] - ref[found, 2]) * ms
+        self.on += list(err_on)
+        self.off += list(err_off)
         if found.any():
+            self.rec_on.append(float(np.median(err_on)))
+            self.rec_off.append(float(np.median(err_off)))
+            self.within_on += list(err_on - err_on.mean())
             ours = np.median((off[j[found]] - on[j[found]]) * ms)
             truth = np.median((ref[found, 2] - ref[found, 1]) * ms)
             self.dur_err.append(float(ours - truth))
@@ -107,9 +115,12 @@ class _Score:
         on, off, dur = np.array(self.on), np.array(self.off), np.abs(self.dur_err)
         seconds = f"{self.seconds:.1f}" if timed else "-"
         within = np.mean((np.abs(on) <= 10) & (np.abs(off) <= 10)) if on.size else 0.0
+        rec_on, rec_off = np.array(self.rec_on), np.array(self.rec_off)
         return (
             f"| {name} | {on.size}/{self.total} | {on.mean():+.1f} ± {on.std():.1f} | {off.mean():+.1f} ± {off.std():.1f} "
-            f"| {np.median(np.abs(on)):.0f} / {np.median(np.abs(off)):.0f} | {within:.2f} | {dur.mean():.1f} ({len(dur)}) | {seconds} |"
+            f"| {np.median(np.abs(on)):.0f} / {np.median(np.abs(off)):.0f} | {within:.2f} "
+            f"| {rec_on.mean():+.1f} ± {rec_on.std():.1f} | {rec_off.mean():+.1f} ± {rec_off.std():.1f} "
+            f"| {dur.mean():.1f} ({len(dur)}) | {seconds} |"
         )
 
 
@@ -128,9 +139,10 @@ def run(data: Path) -> str:
             if rec not in paced:
                 scores[name + "_np"].add(ref, r, on, off, record.fs)
     head = (
-        "| method | beats scored / annotated | onset error ms (mean ± SD) | offset error ms (mean ± SD) "
-        "| median abs error on / off ms | beats with both within 10 ms | QRS-duration MAE ms (records) | seconds |\n"
-        "|---|---|---|---|---|---|---|---|"
+        "| method | beats scored / annotated | per beat: onset error ms (mean ± SD) | per beat: offset error ms "
+        "| median abs error on / off ms | beats with both within 10 ms | per record: onset error ms (mean ± SD) "
+        "| per record: offset error ms | QRS-duration MAE ms (records) | seconds |\n"
+        "|---|---|---|---|---|---|---|---|---|---|"
     )
     rows = [
         scores["ours"].row("ours: 12-lead global (delineate)"),
@@ -146,6 +158,14 @@ def run(data: Path) -> str:
             "Error = ours - reference (negative: earlier). Duration MAE compares each record's median QRS duration "
             f"with the reference median. CSE tolerances for the SD: onset {CSE_SD_MS['onset']} ms, offset "
             f"{CSE_SD_MS['offset']} ms. Our parameters were tuned on this same database (no held-out split).",
+            "",
+            "Per record: the median of a record's beat errors, then mean ± SD over the records. This is how the CSE "
+            "tolerances are defined (one global measurement per record against the referees), and it takes out "
+            "the reference's own beat-to-beat scatter: within a record our onsets are consistent (dominant beats "
+            "share the record's onset relative to their aligned position), and our onset error still scatters by "
+            f"{np.std(scores['ours'].within_on):.1f} ms SD around the record's mean, mostly the annotators' "
+            "beat-to-beat scatter of the earliest mark over 12 leads; a method that reads every dominant beat alike "
+            "cannot get a per-beat SD below that against this reference.",
             "",
             head,
             *rows,

@@ -8,6 +8,7 @@ import pytest
 from benchmarks.bench_delineation import ludb_reference, match
 from ecgcrt_gui.core import io, rpeaks
 from ecgcrt_gui.core.delineate import delineate
+from ecgcrt_gui.core.io.wfdb_reader import import_wfdb
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +72,21 @@ def test_two_lead_360hz_mitdb(mitdb):
     d = delineate(record.signal[:n], record.fs, r)
     assert d.qrs_duration_ms is not None and 60 <= d.qrs_duration_ms <= 120
     assert d.n_used >= 0.9 * r.size
+
+
+def test_dominant_beats_read_alike_and_ectopic_beats_keep_their_own(mitdb):
+    """MIT-BIH 119 (ventricular bigeminy): the normal beats share one QRS reading, each PVC is
+    read on its own and is wider."""
+    wfdb = import_wfdb()
+    record = io.read(mitdb / "119.hea")
+    n = int(60 * record.fs)
+    r = rpeaks.detect(record.signal[:n], record.fs)
+    ann = wfdb.rdann(str(mitdb / "119"), "atr", sampto=n)
+    symbols = np.asarray(ann.symbol)[[np.argmin(np.abs(ann.sample - x)) for x in r]]
+    d = delineate(record.signal[:n], record.fs, r)
+    dur = d.durations_ms(record.fs)
+    normal, pvc = dur[symbols == "N"], dur[symbols == "V"]
+    assert normal.size >= 30 and pvc.size >= 10
+    assert np.ptp(normal) == 0  # every normal beat: the record's onset and offset at its aligned position
+    assert np.nanmin(pvc) > np.max(normal) + 20 and np.unique(pvc).size > 3
+    assert d.qrs_duration_ms == pytest.approx(normal[0])

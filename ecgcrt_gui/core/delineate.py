@@ -8,6 +8,12 @@ one or two noisy leads cannot stretch the QRS. The QRS is first bracketed where 
 robust threshold, bridging the brief dips at each wave's apex, then each edge walks outward
 to where the activity has settled to the isoelectric floor. Every step works on a
 [beats x leads x window] array, so a 30-minute record takes well under a second.
+
+One beat read alone jitters by several ms with the noise of its baseline. The dominant beats
+share one conduction, so, as a reader measures on a representative complex, each beat that
+matches the dominant-beat template (correlation over all leads after aligning it within
++/-20 ms) gets the record's median onset and offset relative to its aligned position; beats
+that do not match (ectopic, noisy) keep their own reading.
 """
 
 from __future__ import annotations
@@ -35,6 +41,9 @@ SETTLE_ONSET = 0.01  # scaled activity counted as isoelectric
 SETTLE_OFFSET = 0.02
 MIN_BEATS = 3
 MIN_USED_SHARE = 0.3  # fewer clean beats than this share of the dominant ones: too noisy to measure
+ALIGN_S = 0.02  # how far a beat may move to line up with the template
+TEMPLATE_HALF_S = 0.08  # template: R +/- this, all leads
+MIN_MATCH = 0.9  # correlation with the template for a beat to count as the dominant shape
 OUTLIER_MS = 30.0  # beats whose duration differs from the median by more are outliers
 MIN_QRS_S, MAX_QRS_S = 0.04, 0.26
 
@@ -70,11 +79,6 @@ def band_limit(signal: np.ndarray, fs: float) -> np.ndarray:
     high = min(BAND_HZ[1], 0.45 * fs)
     sos = butter(2, [BAND_HZ[0], high], btype="bandpass", fs=fs, output="sos")
     return sosfiltfilt(sos, x, axis=0, padlen=min(x.shape[0] - 1, 3 * int(fs)))
-
-
-def lead_slopes(signal: np.ndarray, fs: float) -> np.ndarray:
-    """|d/dt| of each band-limited lead, [n, leads] in mV/sample."""
-    return np.abs(np.gradient(band_limit(signal, fs), axis=0))
 
 
 def _windows(slopes: np.ndarray, rpeaks: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray, int]:
@@ -154,6 +158,54 @@ def _beat_bounds(slopes: np.ndarray, rpeaks: np.ndarray, fs: float) -> tuple[np.
     return np.where(ok, onsets, -1).astype(np.int64), np.where(ok, offsets, -1).astype(np.int64)
 
 
+def _align_to_template(
+    filtered: np.ndarray, rpeaks: np.ndarray, candidates: np.ndarray, fs: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per beat, the shift (samples) that best lines it up with the median QRS of the candidate
+    beats, and whether it then matches that template (correlation >= MIN_MATCH); twice, the
+    second time with the template of the aligned, matching beats."""
+    n = filtered.shape[0]
+    reach = max(1, int(round(ALIGN_S * fs)))
+    rel = np.arange(-int(round(TEMPLATE_HALF_S * fs)), int(round(TEMPLATE_HALF_S * fs)) + 1)
+    inside = (rpeaks + rel[0] - reach >= 0) & (rpeaks + rel[-1] + reach < n)
+    shift = np.zeros(rpeaks.size, np.int64)
+    match = np.zeros(rpeaks.size, bool)
+    members = candidates & inside
+    x = filtered.astype(np.float32)
+    for _ in range(2):
+        if members.sum() < MIN_BEATS:
+            return shift, np.zeros(rpeaks.size, bool)
+        template = np.median(x[(rpeaks[members] + shift[members])[:, None] + rel], axis=0)
+        template -= template.mean(axis=0)
+        template /= max(float(np.sqrt((template**2).sum())), 1e-12)
+        best = np.full(rpeaks.size, -np.inf, np.float32)
+        beats = np.flatnonzero(inside)
+        for s in range(-reach, reach + 1):
+            seg = x[(rpeaks[beats] + s)[:, None] + rel]
+            seg -= seg.mean(axis=1, keepdims=True)
+            corr = (seg * template).sum(axis=(1, 2)) / np.maximum(np.sqrt((seg**2).sum(axis=(1, 2))), 1e-12)
+            better = corr > best[beats]
+            best[beats[better]] = corr[better]
+            shift[beats[better]] = s
+        match = best >= MIN_MATCH
+        members = candidates & match
+    return shift, match
+
+
+def _consistent(
+    onsets: np.ndarray, offsets: np.ndarray, rpeaks: np.ndarray, shift: np.ndarray, match: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Beats matching the template take the record's median onset/offset relative to their
+    aligned position; the others keep their own."""
+    anchor = rpeaks + shift
+    read = match & (onsets >= 0)
+    if read.sum() < MIN_BEATS:
+        return onsets, offsets
+    on_rel = int(round(np.median(onsets[read] - anchor[read])))
+    off_rel = int(round(np.median(offsets[read] - anchor[read])))
+    return np.where(match, anchor + on_rel, onsets), np.where(match, anchor + off_rel, offsets)
+
+
 def delineate(
     signal: np.ndarray, fs: float, rpeaks: np.ndarray, exclude: np.ndarray | None = None
 ) -> Delineation:
@@ -169,7 +221,12 @@ def delineate(
         empty = np.empty(0, np.int64)
         msg = "QRS duration not measured: no beats were detected."
         return Delineation(empty, empty.copy(), None, 0, 0, [msg], np.zeros(0, bool))
-    onsets, offsets = _beat_bounds(lead_slopes(signal, fs), rpeaks, fs)
+    filtered = band_limit(signal, fs)
+    onsets, offsets = _beat_bounds(np.abs(np.gradient(filtered, axis=0)), rpeaks, fs)
+    shift, match = _align_to_template(filtered, rpeaks, ~exclude & (onsets >= 0), fs)
+    onsets, offsets = _consistent(onsets, offsets, rpeaks, shift, match)
+    outside = (onsets < 0) | (offsets >= filtered.shape[0])
+    onsets, offsets = np.where(outside, -1, onsets), np.where(outside, -1, offsets)
     dur = np.where(onsets >= 0, (offsets - onsets) * 1000.0 / fs, np.nan)
     candidates = ~exclude & ~np.isnan(dur)
     used = candidates.copy()
