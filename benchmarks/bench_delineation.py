@@ -23,8 +23,10 @@ MATCH_S = 0.150
 CSE_SD_MS = {"onset": 6.5, "offset": 11.6}
 
 
-def ludb_reference(stem: Path) -> np.ndarray:
-    """[beats x 3] (R, global onset, global offset) in samples from the 12 LUDB annotation files."""
+def ludb_reference(stem: Path, rank: int = 1) -> np.ndarray:
+    """[beats x 3] (R, global onset, global offset) in samples from the 12 LUDB annotation files:
+    the earliest onset and latest offset over the leads (rank 1), or the rank-th earliest and
+    rank-th latest (rank 2: the earliest onset that a second lead confirms)."""
     wfdb = import_wfdb()
     marks = []  # (peak, onset, offset) per lead and QRS
     for ext in LUDB_LEADS:
@@ -43,9 +45,9 @@ def ludb_reference(stem: Path) -> np.ndarray:
     groups = np.split(marks_arr, np.flatnonzero(np.diff(marks_arr[:, 0]) > 100) + 1)
     out = []
     for g in groups:
-        ons, offs = g[g[:, 1] >= 0, 1], g[g[:, 2] >= 0, 2]
-        if ons.size and offs.size:
-            out.append((int(np.median(g[:, 0])), int(ons.min()), int(offs.max())))
+        ons, offs = np.sort(g[g[:, 1] >= 0, 1]), np.sort(g[g[:, 2] >= 0, 2])[::-1]
+        if ons.size >= rank and offs.size >= rank:
+            out.append((int(np.median(g[:, 0])), int(ons[rank - 1]), int(offs[rank - 1])))
     return np.array(out, np.int64).reshape(-1, 3)
 
 
@@ -124,59 +126,92 @@ class _Score:
         )
 
 
+REFERENCES = {1: "strict: earliest onset / latest offset on any lead", 2: "confirmed: 2nd earliest / 2nd latest"}
+
+
 def run(data: Path) -> str:
     ludb = data / "ludb" / "data"
-    paced = _ludb_paced(data / "ludb" / "ludb.csv")
-    scores = {k: _Score() for k in ("ours", "neurokit2", "ours_np", "neurokit2_np")}
+    meta = _ludb_meta(data / "ludb" / "ludb.csv")
+    scores = {(m, k, sub): _Score() for m in ("ours", "neurokit2") for k in REFERENCES for sub in ("all", "np")}
+    seconds = {"ours": 0.0, "neurokit2": 0.0}
+    normal_durations: dict[str, list[float]] = {"ours": [], **{f"rank {k}": [] for k in (1, 2, 3)}}
     for rec in range(1, 201):
         record = io.read(ludb / f"{rec}.hea")
-        ref = ludb_reference(ludb / str(rec))
+        refs = {k: ludb_reference(ludb / str(rec), k) for k in (1, 2, 3)}
+        paced, normal = meta[rec]
         for name, method in (("ours", _ours), ("neurokit2", _neurokit)):
             t0 = time.perf_counter()
             r, on, off = method(record)
-            scores[name].seconds += time.perf_counter() - t0
-            scores[name].add(ref, r, on, off, record.fs)
-            if rec not in paced:
-                scores[name + "_np"].add(ref, r, on, off, record.fs)
+            seconds[name] += time.perf_counter() - t0
+            for k in REFERENCES:
+                scores[(name, k, "all")].add(refs[k], r, on, off, record.fs)
+                if not paced:
+                    scores[(name, k, "np")].add(refs[k], r, on, off, record.fs)
+            if name == "ours" and normal and on.size:
+                ok = (on >= 0) & (off > on)
+                normal_durations["ours"].append(float(np.median(off[ok] - on[ok]) * 1000 / record.fs))
+        if normal:
+            for k in (1, 2, 3):
+                normal_durations[f"rank {k}"].append(float(np.median(refs[k][:, 2] - refs[k][:, 1]) * 1000 / record.fs))
+    for (name, _, sub), score in scores.items():
+        score.seconds = seconds[name] if sub == "all" else 0.0
     head = (
-        "| method | beats scored / annotated | per beat: onset error ms (mean ± SD) | per beat: offset error ms "
+        "| reference | method | beats scored / annotated | per beat: onset error ms (mean ± SD) | per beat: offset error ms "
         "| median abs error on / off ms | beats with both within 10 ms | per record: onset error ms (mean ± SD) "
         "| per record: offset error ms | QRS-duration MAE ms (records) | seconds |\n"
-        "|---|---|---|---|---|---|---|---|---|---|"
+        "|---|---|---|---|---|---|---|---|---|---|---|"
     )
-    rows = [
-        scores["ours"].row("ours: 12-lead global (delineate)"),
-        scores["neurokit2"].row("neurokit2 dwt, lead II"),
-        scores["ours_np"].row("ours, non-paced records", timed=False),
-        scores["neurokit2_np"].row("neurokit2, non-paced records", timed=False),
-    ]
+    rows = []
+    for k, ref_name in REFERENCES.items():
+        for sub, sub_name in (("all", ""), ("np", ", non-paced records")):
+            rows.append(f"| {ref_name} " + scores[("ours", k, sub)].row(f"ours: 12-lead global{sub_name}", sub == "all"))
+            rows.append(f"| {ref_name} " + scores[("neurokit2", k, sub)].row(f"neurokit2 dwt, lead II{sub_name}", sub == "all"))
+    within = np.std(scores[("ours", 1, "all")].within_on)
+    durations = " | ".join(
+        f"{name}: median {np.median(v):.0f} ms, {np.mean(np.array(v) > 110):.0%} > 110 ms" for name, v in normal_durations.items()
+    )
     return "\n".join(
         [
             "## QRS delineation (LUDB, 200 records, 12 leads, 500 Hz)",
             "",
-            "Reference: per beat, the earliest QRS onset and the latest QRS offset marked on any of the 12 leads. "
-            "Error = ours - reference (negative: earlier). Duration MAE compares each record's median QRS duration "
-            f"with the reference median. CSE tolerances for the SD: onset {CSE_SD_MS['onset']} ms, offset "
-            f"{CSE_SD_MS['offset']} ms. Our parameters were tuned on this same database (no held-out split).",
+            "LUDB's cardiologists marked QRS onset and offset on each lead separately. Two global references per beat: "
+            "**strict**, the earliest onset and the latest offset marked on any of the 12 leads; **confirmed**, the "
+            "second-earliest onset and second-latest offset (the earliest onset a second lead confirms: the same "
+            "'robust to one lead' rule our global QRS follows). Error = ours - reference (negative: earlier). "
+            "Duration MAE compares each record's median QRS duration with the reference median. CSE tolerances for "
+            f"the SD: onset {CSE_SD_MS['onset']} ms, offset {CSE_SD_MS['offset']} ms. Our parameters were tuned on "
+            "this same database (no held-out split).",
             "",
             "Per record: the median of a record's beat errors, then mean ± SD over the records. This is how the CSE "
             "tolerances are defined (one global measurement per record against the referees), and it takes out "
             "the reference's own beat-to-beat scatter: within a record our onsets are consistent (dominant beats "
-            "share the record's onset relative to their aligned position), and our onset error still scatters by "
-            f"{np.std(scores['ours'].within_on):.1f} ms SD around the record's mean, mostly the annotators' "
+            "share the record's onset relative to their aligned position), and our onset error against the strict "
+            f"reference still scatters by {within:.1f} ms SD around the record's mean, mostly the annotators' "
             "beat-to-beat scatter of the earliest mark over 12 leads; a method that reads every dominant beat alike "
             "cannot get a per-beat SD below that against this reference.",
             "",
             head,
             *rows,
             "",
+            f"QRS duration of the {len(normal_durations['ours'])} LUDB records with no conduction abnormality and no "
+            f"pacing (reference rank k = k-th earliest onset to k-th latest offset): {durations}. Marks made lead by "
+            "lead and combined by min/max run long: the same cardiologists called all of these records free of "
+            "conduction delay. Our global QRS reads between the strict and the confirmed reference, so the 110 ms IVCD cut of the "
+            "AHA 2009 criteria calls many normal ECGs IVCD (see the morphology section).",
+            "",
             "Command: `python -m benchmarks bench_delineation`",
         ]
     )
 
 
-def _ludb_paced(csv_path: Path) -> set[int]:
+def _ludb_meta(csv_path: Path) -> dict[int, tuple[bool, bool]]:
+    """LUDB record -> (ventricular pacing, no conduction abnormality and no pacing)."""
     import csv
 
     with open(csv_path, newline="") as f:
-        return {int(r["ID"]) for r in csv.DictReader(f) if "ventricular pacing" in r["Cardiac pacing"].lower()}
+        rows = list(csv.DictReader(f))
+    out = {}
+    for row in rows:
+        paced = "ventricular pacing" in row["Cardiac pacing"].lower()
+        out[int(row["ID"])] = (paced, not paced and not row["Conduction abnormalities"].strip() and not row["Cardiac pacing"].strip())
+    return out
