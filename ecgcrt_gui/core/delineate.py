@@ -12,7 +12,7 @@ to where the activity has settled to the isoelectric floor. Every step works on 
 One beat read alone jitters by several ms with the noise of its baseline. The dominant beats
 share one conduction, so, as a reader measures on a representative complex, each beat that
 matches the dominant-beat template (correlation over all leads after aligning it within
-+/-20 ms) gets the record's median onset and offset relative to its aligned position; beats
++/-40 ms) gets the record's median onset and offset relative to its aligned position; beats
 that do not match (ectopic, noisy) keep their own reading.
 """
 
@@ -41,7 +41,7 @@ SETTLE_ONSET = 0.01  # scaled activity counted as isoelectric
 SETTLE_OFFSET = 0.02
 MIN_BEATS = 3
 MIN_USED_SHARE = 0.3  # fewer clean beats than this share of the dominant ones: too noisy to measure
-ALIGN_S = 0.02  # how far a beat may move to line up with the template
+ALIGN_S = 0.04  # how far a beat may move to line up with the template (R may sit on either notch)
 TEMPLATE_HALF_S = 0.08  # template: R +/- this, all leads
 MIN_MATCH = 0.9  # correlation with the template for a beat to count as the dominant shape
 OUTLIER_MS = 30.0  # beats whose duration differs from the median by more are outliers
@@ -59,6 +59,7 @@ class Delineation:
     n_excluded: int
     warnings: list[str] = field(default_factory=list)
     used: np.ndarray | None = None  # bool per R-peak: beat entered the median
+    anchors: np.ndarray | None = None  # per R-peak: where it lines up with the dominant beats (R if not)
 
     def durations_ms(self, fs: float) -> np.ndarray:
         """QRS duration per beat in ms, NaN where onset or offset is missing."""
@@ -225,6 +226,7 @@ def delineate(
     onsets, offsets = _beat_bounds(np.abs(np.gradient(filtered, axis=0)), rpeaks, fs)
     shift, match = _align_to_template(filtered, rpeaks, ~exclude & (onsets >= 0), fs)
     onsets, offsets = _consistent(onsets, offsets, rpeaks, shift, match)
+    anchors = np.where(match, rpeaks + shift, rpeaks)
     outside = (onsets < 0) | (offsets >= filtered.shape[0])
     onsets, offsets = np.where(outside, -1, onsets), np.where(outside, -1, offsets)
     dur = np.where(onsets >= 0, (offsets - onsets) * 1000.0 / fs, np.nan)
@@ -244,5 +246,5 @@ def delineate(
             f"QRS duration not measured: only {n_used} of {n_dominant} dominant beats could be delineated cleanly "
             f"(at least {MIN_BEATS} and {MIN_USED_SHARE:.0%} are needed)."
         )
-        return Delineation(onsets, offsets, None, n_used, n_excluded, notes, used)
-    return Delineation(onsets, offsets, float(np.median(dur[used])), n_used, n_excluded, notes, used)
+        return Delineation(onsets, offsets, None, n_used, n_excluded, notes, used, anchors)
+    return Delineation(onsets, offsets, float(np.median(dur[used])), n_used, n_excluded, notes, used, anchors)

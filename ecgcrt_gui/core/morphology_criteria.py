@@ -106,12 +106,14 @@ def strauss_notching(waves: dict[str, LeadQrs], qrs_ms: float | None) -> Criteri
         return Criterion(name, NOT_ASSESSABLE, detail=why)
     hits = {w.lead: [round(t) for t in mid_qrs_notch_or_slur(w, qrs_ms)] for w in leads}
     met_leads = [k for k, v in hits.items() if v]
-    need = min(2, len(leads))
+    unrecorded = len(STRAUSS_NOTCH_LEADS) - len(leads)
     window = f"{MID_QRS_FROM_MS:.0f} ms to {MID_QRS_TO_SHARE:.0%} of QRS"
-    detail = f"notch/slur {window} in {met_leads or 'no lead'} (need {need})"
-    if need < 2:
-        detail += "; fewer than 2 of these leads recorded, judged on what there is"
-    met = Criterion(name, _status(len(met_leads) >= need), met_leads, hits, detail)
+    detail = f"notch/slur {window} in {met_leads or 'no lead'} (need 2)"
+    if len(met_leads) < 2 <= len(met_leads) + unrecorded:
+        # The leads not recorded could still hold the second notch: neither met nor ruled out.
+        missing = ", ".join(n for n in STRAUSS_NOTCH_LEADS if n not in waves)
+        return Criterion(name, NOT_ASSESSABLE, met_leads, hits, f"{detail}; not recorded: {missing}")
+    met = Criterion(name, _status(len(met_leads) >= 2), met_leads, hits, detail)
     return _judged(met, waves, STRAUSS_NOTCH_LEADS)
 
 
