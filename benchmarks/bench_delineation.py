@@ -2,7 +2,7 @@
 
 Reference per beat: the global QRS, i.e. the earliest "(" onset and the latest ")" offset over
 the 12 lead annotation files. Each annotated QRS is matched to a detected beat by R within
-150 ms. Ours: `rpeaks.detect` + `delineate` over all 12 leads. neurokit2: `nk.ecg_peaks` and
+150 ms. Ours: `rpeaks.detect` + `morphology.measure` (pacing evidence, then `delineate` over all 12 leads). neurokit2: `nk.ecg_peaks` and
 `ecg_delineate(method="dwt")` on lead II (ECG_R_Onsets / ECG_R_Offsets), scored identically.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ecgcrt_gui.core import io, rpeaks
-from ecgcrt_gui.core.delineate import delineate
+from ecgcrt_gui.core.morphology import measure
 from ecgcrt_gui.core.io.wfdb_reader import import_wfdb
 
 LUDB_LEADS = ("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6")
@@ -61,7 +61,7 @@ def match(ref_r: np.ndarray, r: np.ndarray, fs: float) -> np.ndarray:
 
 def _ours(record) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r = rpeaks.detect(record.signal, record.fs)
-    d = delineate(record.signal, record.fs, r)
+    d, _ = measure(record, r)
     return r, d.onsets, d.offsets
 
 

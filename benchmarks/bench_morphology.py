@@ -16,8 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from ecgcrt_gui.core import io, rpeaks
-from ecgcrt_gui.core.delineate import delineate
-from ecgcrt_gui.core.morphology import LABELS, Morphology, classify
+from ecgcrt_gui.core.morphology import LABELS, Morphology, measure
 
 TRUTHS = ("paced", "LBBB", "RBBB", "IVCD", "incomplete LBBB", "incomplete RBBB", "normal", "other")
 PTBXL_CODES = (("PACE", "paced"), ("CLBBB", "LBBB"), ("CRBBB", "RBBB"), ("IVCD", "IVCD"),
@@ -69,8 +68,8 @@ def ptbxl_truth(csv_path: Path, n: int = 500) -> dict[str, tuple[str, str | None
 def analyse(path: Path, sex: str | None) -> tuple[Morphology, float | None]:
     record = io.read(path)
     r = rpeaks.detect(record.signal, record.fs)
-    d = delineate(record.signal, record.fs, r)
-    return classify(record, r, d, sex=sex), d.qrs_duration_ms
+    d, morph = measure(record, r, sex=sex)
+    return morph, d.qrs_duration_ms
 
 
 def _confusion(pairs: list[tuple[str, str]]) -> list[str]:

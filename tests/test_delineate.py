@@ -9,6 +9,7 @@ from benchmarks.bench_delineation import ludb_reference, match
 from ecgcrt_gui.core import io, rpeaks
 from ecgcrt_gui.core.delineate import delineate
 from ecgcrt_gui.core.io.wfdb_reader import import_wfdb
+from ecgcrt_gui.core.morphology import measure
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +91,19 @@ def test_dominant_beats_read_alike_and_ectopic_beats_keep_their_own(mitdb):
     assert np.ptp(normal) == 0  # every normal beat: the record's onset and offset at its aligned position
     assert np.nanmin(pvc) > np.max(normal) + 20 and np.unique(pvc).size > 3
     assert d.qrs_duration_ms == pytest.approx(normal[0])
+
+
+def test_paced_qrs_is_read_from_the_end_of_the_pacemaker_artefact(ludb):
+    """LUDB 104 (ventricular pacing): the artefact's filtered echo no longer opens the QRS ~30 ms
+    early; the cardiologists mark the onset just after the spike."""
+    record = io.read(ludb / "104.hea")
+    r = rpeaks.detect(record.signal, record.fs)
+    ref = ludb_reference(ludb / "104")
+    plain = delineate(record.signal, record.fs, r)
+    d, morph = measure(record, r)
+    assert morph.label == "paced"
+    j = match(ref[:, 0], r, record.fs)
+    ms = 1000 / record.fs
+    before = np.median(plain.onsets[j] - ref[:, 1]) * ms
+    after = np.median(d.onsets[j] - ref[:, 1]) * ms
+    assert before < -20 and abs(after) <= 8, (before, after)

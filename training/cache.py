@@ -23,7 +23,7 @@ def cache_dir() -> Path:
 
 # The core modules whose code decides what is cached: a change to one of them starts a fresh cache.
 IMAGE_SOURCES = ("io", "record.py", "preprocess.py", "beats.py", "spectrogram.py")
-PIPELINE_SOURCES = (*IMAGE_SOURCES, "rpeaks.py", "delineate.py")
+PIPELINE_SOURCES = (*IMAGE_SOURCES, "rpeaks.py", "delineate.py", "morphology_pacing.py")
 
 
 def pipeline_version(sources: tuple[str, ...] = PIPELINE_SOURCES) -> str:

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 
 from . import beats as beats_mod
-from . import delineate as delineate_mod
 from . import guideline, morphology, rpeaks as rpeaks_mod, spectrogram
 from .assessment import Assessment
 from .config import DEFAULT_CONFIG
@@ -73,10 +72,9 @@ def analyze(
 
     step(0.5, "Measuring QRS")
     exclude = None if aami is None else np.array([c != _DOMINANT_CLASS for c in aami])
-    delineation = delineate_mod.delineate(record.signal, record.fs, peaks, exclude=exclude)
-    warnings.extend(delineation.warnings)
     sex = inputs.sex or record.meta.get("sex")
-    morph = morphology.classify(record, peaks, delineation, sex=sex)
+    delineation, morph = morphology.measure(record, peaks, exclude=exclude, sex=sex)
+    warnings.extend(delineation.warnings)
 
     prediction = None
     if predict and len(image_beats):

@@ -128,11 +128,18 @@ def _settle(activity: np.ndarray, start: np.ndarray, step: int, level: float, fs
     return cols[np.arange(cols.shape[0]), first]
 
 
-def _beat_bounds(slopes: np.ndarray, rpeaks: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
-    """Onset and offset sample per beat; -1 where not measurable."""
+def _beat_bounds(
+    slopes: np.ndarray, rpeaks: np.ndarray, fs: float, paced_after: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Onset and offset sample per beat; -1 where not measurable. A paced beat's QRS is read
+    from the end of its pacemaker artefact (`paced_after`, -1 where none)."""
     win, idx, r_col = _windows(slopes, rpeaks, fs)
     activity, measurable = _activity(win, r_col, fs)
     n_beats, width = activity.shape
+    if paced_after is not None:
+        # The artefact's filtered echo would otherwise be read as the start of the QRS.
+        stim_col = np.where(paced_after >= 0, paced_after - idx[:, 0], -1)
+        activity = np.where(np.arange(width)[None, :] < stim_col[:, None], 0.0, activity)
     q_on = max(2, int(round(QUIET_ONSET_S * fs)))
     q_off = max(2, int(round(QUIET_OFFSET_S * fs)))
     # max over the q samples ending at i (onset side) / starting at i (offset side)
@@ -144,6 +151,8 @@ def _beat_bounds(slopes: np.ndarray, rpeaks: np.ndarray, fs: float) -> tuple[np.
     after = (fwd_max < OFFSET_FRACTION) & (cols > r_col)
     on_col = _settle(activity, width - 1 - np.argmax(before[:, ::-1], axis=1), -1, SETTLE_ONSET, fs)
     off_col = _settle(activity, np.argmax(after, axis=1), +1, SETTLE_OFFSET, fs)
+    if paced_after is not None:
+        on_col = np.maximum(on_col, np.minimum(stim_col, r_col))
     rows = np.arange(n_beats)
     onsets, offsets = idx[rows, on_col], idx[rows, off_col]
     dur = (off_col - on_col) / fs
@@ -208,22 +217,30 @@ def _consistent(
 
 
 def delineate(
-    signal: np.ndarray, fs: float, rpeaks: np.ndarray, exclude: np.ndarray | None = None
+    signal: np.ndarray,
+    fs: float,
+    rpeaks: np.ndarray,
+    exclude: np.ndarray | None = None,
+    paced_after: np.ndarray | None = None,
 ) -> Delineation:
     """QRS onset/offset per R-peak over all leads of `signal` (raw mV, [n] or [n, leads]) and
-    the patient's QRS duration: the median over dominant beats (not in `exclude`, not outliers)."""
+    the patient's QRS duration: the median over dominant beats (not in `exclude`, not outliers).
+    `paced_after`: per R-peak, the sample just after a pacemaker artefact (-1: none), as
+    `morphology_pacing.detect_pacing` finds it; the QRS is not read before it."""
     rpeaks = np.asarray(rpeaks, dtype=np.int64)
     n = rpeaks.size
     exclude = np.zeros(n, bool) if exclude is None else np.asarray(exclude, bool)
     if exclude.shape != (n,):
         raise ValueError("exclude must be one flag per R-peak")
+    if paced_after is not None and np.shape(paced_after) != (n,):
+        raise ValueError("paced_after must be one sample index per R-peak")
     notes: list[str] = []
     if n == 0:
         empty = np.empty(0, np.int64)
         msg = "QRS duration not measured: no beats were detected."
         return Delineation(empty, empty.copy(), None, 0, 0, [msg], np.zeros(0, bool))
     filtered = band_limit(signal, fs)
-    onsets, offsets = _beat_bounds(np.abs(np.gradient(filtered, axis=0)), rpeaks, fs)
+    onsets, offsets = _beat_bounds(np.abs(np.gradient(filtered, axis=0)), rpeaks, fs, paced_after)
     shift, match = _align_to_template(filtered, rpeaks, ~exclude & (onsets >= 0), fs)
     onsets, offsets = _consistent(onsets, offsets, rpeaks, shift, match)
     anchors = np.where(match, rpeaks + shift, rpeaks)

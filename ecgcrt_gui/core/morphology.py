@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ecgcrt_gui.core.delineate import Delineation, band_limit
+from ecgcrt_gui.core.delineate import Delineation, band_limit, delineate
 from ecgcrt_gui.core.morphology_criteria import (
     Criterion,
     aha_absent_q,
@@ -28,7 +28,7 @@ from ecgcrt_gui.core.morphology_criteria import (
     strauss_qs_rs,
     verdict,
 )
-from ecgcrt_gui.core.morphology_pacing import detect_pacing
+from ecgcrt_gui.core.morphology_pacing import PacingEvidence, detect_pacing
 from ecgcrt_gui.core.morphology_waves import LeadQrs, read_lead
 from ecgcrt_gui.core.record import EcgRecord
 
@@ -92,8 +92,27 @@ def _lead_waves(record: EcgRecord, rpeaks: np.ndarray, delineation: Delineation)
     return {name: read_lead(name, beat[:, j], on, off, fs) for j, name in enumerate(record.leads)}
 
 
-def classify(record: EcgRecord, rpeaks: np.ndarray, delineation: Delineation, sex: str | None = None) -> Morphology:
-    """Morphology label and the checklist of every criterion, from the record's own leads."""
+def measure(
+    record: EcgRecord, rpeaks: np.ndarray, exclude: np.ndarray | None = None, sex: str | None = None
+) -> tuple[Delineation, Morphology]:
+    """The record's QRS and morphology. Pacing comes first: a paced QRS is read from the end
+    of its pacemaker artefact, whose filtered echo would otherwise open the QRS early."""
+    rpeaks = np.asarray(rpeaks, np.int64)
+    pacing = detect_pacing(record.signal, record.fs, rpeaks) if rpeaks.size else None
+    paced_after = pacing.stimulus_end if pacing is not None and pacing.paced else None
+    delineation = delineate(record.signal, record.fs, rpeaks, exclude=exclude, paced_after=paced_after)
+    return delineation, classify(record, rpeaks, delineation, sex=sex, pacing=pacing)
+
+
+def classify(
+    record: EcgRecord,
+    rpeaks: np.ndarray,
+    delineation: Delineation,
+    sex: str | None = None,
+    pacing: PacingEvidence | None = None,
+) -> Morphology:
+    """Morphology label and the checklist of every criterion, from the record's own leads
+    (`pacing`: the record's pacing evidence where already found)."""
     rpeaks = np.asarray(rpeaks, np.int64)
     if sex not in ("M", "F"):
         sex = record.meta.get("sex") if record.meta.get("sex") in ("M", "F") else None
@@ -101,7 +120,8 @@ def classify(record: EcgRecord, rpeaks: np.ndarray, delineation: Delineation, se
     waves = _lead_waves(record, rpeaks, delineation) if qrs is not None else {}
     notes: list[str] = []
 
-    pacing = detect_pacing(record.signal, record.fs, rpeaks) if rpeaks.size else None
+    if pacing is None and rpeaks.size:
+        pacing = detect_pacing(record.signal, record.fs, rpeaks)
     paced = bool(pacing and pacing.paced)
     c: dict[str, Criterion] = {}
     c["pacing_spikes"] = Criterion(

@@ -86,10 +86,13 @@ class PacingEvidence:
     detail: str
     narrow_share: float = 0.0  # share of beats with a narrow spike (test 1)
     bandlimited_share: float = 0.0  # share of beats with a band-limited artefact (test 2)
+    # per R-peak given: the sample just after the artefact, -1 where none was found; a paced QRS starts there
+    stimulus_end: np.ndarray | None = None
 
 
-def _narrow_spikes(x: np.ndarray, fs: float, r: np.ndarray) -> np.ndarray:
-    """Test 1, per beat: a spike a few samples wide on >= 3 leads (all where fewer) at once."""
+def _narrow_spikes(x: np.ndarray, fs: float, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Test 1, per beat: a spike a few samples wide on >= 3 leads (all where fewer) at once,
+    and the sample after its last flagged instant."""
     pre, post = int(round(PRE_S * fs)), int(round(POST_S * fs))
     idx = r[:, None] + np.arange(-pre, post)[None, :]
     k = max(3, int(round(MEDIAN_S * fs)) | 1)
@@ -101,11 +104,13 @@ def _narrow_spikes(x: np.ndarray, fs: float, r: np.ndarray) -> np.ndarray:
     count = sharp.sum(axis=2)  # [beats, window]: leads with a spike at each instant
     flagged = count >= min(3, x.shape[1])
     # A spike lasts a few samples; sharpness spread over the window is noise, not a pacemaker.
-    return flagged.any(axis=1) & (flagged.sum(axis=1) <= MAX_SPIKE_S * fs)
+    found = flagged.any(axis=1) & (flagged.sum(axis=1) <= MAX_SPIKE_S * fs)
+    return found, r - pre + (flagged.shape[1] - 1 - np.argmax(flagged[:, ::-1], axis=1)) + 1
 
 
-def _bandlimited_artefacts(x: np.ndarray, fs: float, r: np.ndarray, lo: int, hi: int) -> np.ndarray:
-    """Test 2, per beat: an isolated sharp deflection from a quiet line, leading a broad QRS."""
+def _bandlimited_artefacts(x: np.ndarray, fs: float, r: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Test 2, per beat: an isolated sharp deflection from a quiet line, leading a broad QRS,
+    and the sample where the artefact is over."""
     n, n_leads = x.shape
     k = max(1, int(round(CURV_STEP_S * fs)))
     curv = np.zeros_like(x)
@@ -151,7 +156,8 @@ def _bandlimited_artefacts(x: np.ndarray, fs: float, r: np.ndarray, lo: int, hi:
     broad = late >= LATE_SHARE * np.maximum(qrs, 1e-9)
 
     need = int(np.ceil(n_leads / 2))
-    return (leads_ok >= need) & (isolation.max(axis=1) >= MIN_ISOLATION_BEST) & broad
+    found = (leads_ok >= need) & (isolation.max(axis=1) >= MIN_ISOLATION_BEST) & broad
+    return found, r + lo + at + e + 1
 
 
 def detect_pacing(signal: np.ndarray, fs: float, rpeaks: np.ndarray) -> PacingEvidence:
@@ -162,7 +168,8 @@ def detect_pacing(signal: np.ndarray, fs: float, rpeaks: np.ndarray) -> PacingEv
     if fs < MIN_FS:
         return PacingEvidence(False, False, 0.0, 0, f"not assessable: {fs:g} Hz is too slow to see pacing spikes")
     r = np.asarray(rpeaks, np.int64)
-    r = r[(r - int(round(PRE_S * fs)) >= 0) & (r + int(round(POST_S * fs)) < x.shape[0])]
+    judged = (r - int(round(PRE_S * fs)) >= 0) & (r + int(round(POST_S * fs)) < x.shape[0])
+    r = r[judged]
     if r.size == 0:
         return PacingEvidence(False, False, 0.0, 0, "not assessable: no complete beat")
     # One window holds both tests: the artefact search, what comes before it and the QRS after;
@@ -171,13 +178,17 @@ def detect_pacing(signal: np.ndarray, fs: float, rpeaks: np.ndarray) -> PacingEv
     hi = int(round((BAND_POST_S + LATE_S[1]) * fs)) + 1
     x = np.pad(x, ((-lo, hi), (0, 0)), mode="edge")
     r = r - lo
-    narrow = _narrow_spikes(x, fs, r)
-    band = _bandlimited_artefacts(x, fs, r, lo, hi)
+    narrow, narrow_end = _narrow_spikes(x, fs, r)
+    band, band_end = _bandlimited_artefacts(x, fs, r, lo, hi)
     spiked = narrow | band
+    ends = np.maximum(np.where(narrow, narrow_end, -1), np.where(band, band_end, -1))
+    stimulus_end = np.full(len(rpeaks), -1, np.int64)
+    stimulus_end[judged] = np.where(ends >= 0, ends + lo, -1)  # back from the padded record
     share = float(spiked.mean())
     paced = share >= MIN_BEAT_SHARE and int(spiked.sum()) >= MIN_SPIKE_BEATS
     need = min(3, x.shape[1])
     detail = (f"pacing artefact before the QRS in {int(spiked.sum())} of {spiked.size} beats "
               f"(narrow spikes on >= {need} lead(s): {int(narrow.sum())}; "
               f"band-limited artefacts leading a broad QRS: {int(band.sum())})")
-    return PacingEvidence(True, paced, share, int(spiked.size), detail, float(narrow.mean()), float(band.mean()))
+    return PacingEvidence(True, paced, share, int(spiked.size), detail, float(narrow.mean()), float(band.mean()),
+                          stimulus_end)

@@ -12,12 +12,11 @@ from training.cache import cached
 
 
 def _build(record_path: Path, cfg: PreprocessConfig) -> dict[str, np.ndarray]:
-    from ecgcrt_gui.core import beats, io, rpeaks, spectrogram
-    from ecgcrt_gui.core.delineate import delineate
+    from ecgcrt_gui.core import beats, io, morphology, rpeaks, spectrogram
 
     record = io.read(record_path)
     peaks = rpeaks.detect(record.signal, record.fs, cfg)
-    lin = delineate(record.signal, record.fs, peaks)
+    lin, _ = morphology.measure(record, peaks)
     signal2, _, _ = spectrogram.model_signal(record, cfg)
     images, _ = spectrogram.beat_images(signal2, record.fs, peaks, cfg)
     hr = beats.heart_rate_bpm(peaks, record.fs)
@@ -45,9 +44,7 @@ def all_features(paths: list[Path], cfg: PreprocessConfig = DEFAULT_CONFIG, work
 def measured_lbbb(record_path: str | Path, cfg: PreprocessConfig = DEFAULT_CONFIG) -> int:
     """1 if the app's morphology classifier calls the ECG LBBB (for cohorts without an lbbb column)."""
     from ecgcrt_gui.core import io, morphology, rpeaks
-    from ecgcrt_gui.core.delineate import delineate
 
     record = io.read(record_path)
     peaks = rpeaks.detect(record.signal, record.fs, cfg)
-    lin = delineate(record.signal, record.fs, peaks)
-    return int(morphology.classify(record, peaks, lin, sex=record.meta.get("sex")).label == "LBBB")
+    return int(morphology.measure(record, peaks, sex=record.meta.get("sex"))[1].label == "LBBB")
