@@ -20,6 +20,12 @@ https://readkong.com/page/2021-esc-guidelines-on-cardiac-pacing-and-cardiac-3811
 * esc-af-130, esc-af-avj-hfref, esc-af-avj-hfmref (the CRT-in-AF and AVJ-ablation tables):
   not found in any readable source (queries for the AF, HFmrEF and AVJ-ablation wording returned
   only the guideline's title page); kept UNSURE as encoded.
+* A second, independent secondary source agrees: an open-source clinical-rules module in the code
+  index (file id 8278928808, "ESC 2021 Pacing/CRT Guidelines") encodes the same class and level
+  for esc-sr-lbbb-150 (I A), esc-sr-lbbb-130 (IIa B), esc-sr-nonlbbb-150 (IIa B),
+  esc-sr-nonlbbb-130 (IIb B), the < 130 ms "not indicated" row, esc-af-130 (IIa C, NYHA III-IV,
+  QRS >= 130 ms, a strategy to ensure biventricular capture) and esc-pacing-hfref (I A). Two
+  secondary sources agreeing is not the document itself, so these rows keep their UNSURE mark.
 
 Not encoded: AVJ ablation for incomplete biventricular pacing in CRT recipients (about ablation,
 not the CRT indication), the HBP/CSP alternatives, and any HFpEF row of the AVJ-ablation table
