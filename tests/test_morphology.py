@@ -7,8 +7,7 @@ import pytest
 
 from ecgcrt_gui.core import io, rpeaks
 from ecgcrt_gui.core.datapaths import SAMPLES_DIR
-from ecgcrt_gui.core.delineate import delineate
-from ecgcrt_gui.core.morphology import classify
+from ecgcrt_gui.core.morphology import measure
 from ecgcrt_gui.core.record import EcgRecord
 
 STATUSES = {"met", "not_met", "not_assessable"}
@@ -16,7 +15,7 @@ STATUSES = {"met", "not_met", "not_assessable"}
 
 def _classify(record: EcgRecord, sex=None):
     r = rpeaks.detect(record.signal, record.fs)
-    return classify(record, r, delineate(record.signal, record.fs, r), sex=sex)
+    return measure(record, r, sex=sex)[1]
 
 
 def _subset(record: EcgRecord, drop: set[str]) -> EcgRecord:
@@ -98,7 +97,7 @@ def test_unmeasurable_qrs_is_undetermined(demo_lbbb):
     noise = np.random.default_rng(1).normal(0, 1.0, demo_lbbb.signal.shape).astype(np.float32)
     record = EcgRecord(noise, demo_lbbb.fs, demo_lbbb.leads)
     r = rpeaks.detect(demo_lbbb.signal, demo_lbbb.fs)
-    m = classify(record, r, delineate(noise, record.fs, r))
+    m = measure(record, r)[1]
     assert m.label == "undetermined" and m.strauss_lbbb is None
 
 
@@ -109,3 +108,22 @@ def test_mitdb_two_lead_rbbb_rests_on_partial_criteria(mitdb):
     m = _classify(part)
     assert m.label == "RBBB" and m.partial
     assert m.criteria["aha_absent_q"].status == "not_assessable"
+
+
+def test_lbbb_st_elevation_in_v1_is_not_a_terminal_r(ptbxl):
+    """PTB-XL 279 (CLBBB): V1's QS runs into discordant ST elevation before the later leads
+    end the global QRS; that plateau is the ST level, not an R', so V1 stays QS/rS."""
+    m = _classify(io.read(ptbxl / "00279_hr.hea"), sex="M")
+    c = m.criteria["strauss_qs_rs_v1_v2"]
+    assert c.status == "met" and c.value["V1"] in ("QS", "rS"), c.value
+    assert m.label == "LBBB" and m.strauss_lbbb
+
+
+def test_mitdb_two_lead_lbbb_notching_not_assessable(mitdb):
+    """MIT-BIH 109 (II + V1): V1 alone cannot rule out notching in two of the six leads, so the
+    notching criterion is not assessable and LBBB rests on partial Strauss criteria."""
+    record = io.read(mitdb / "109.hea")
+    n = int(120 * record.fs)
+    m = _classify(EcgRecord(record.signal[:n], record.fs, record.leads))
+    assert m.criteria["strauss_mid_qrs_notching"].status == "not_assessable"
+    assert m.label == "LBBB" and m.partial and m.strauss_lbbb

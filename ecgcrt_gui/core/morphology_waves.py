@@ -16,6 +16,7 @@ LOBE_MIN_MV = 0.05  # a deflection smaller than this (or 5 % of the QRS) is not 
 NOTCH_MIN_MV = 0.06  # reversal of at least this inside a wave is a notch
 SLUR_RATIO = 0.5  # slope sagging under this share of the limb's steepest, then picking up, is a slur
 EDGE_S = 0.01  # a wave whose summit lies this close to the QRS offset is the ST level
+ST_PLATEAU_SHARE = 0.6  # ... as is a last positive wave still this high at the offset (no return: a plateau)
 SLUR_MIN_MV = 0.15  # a slur is looked for only on limbs that travel at least this far
 SLUR_RECOVERY = 1.5  # the slope must pick up again by this factor on both sides of the sag
 SLUR_TAIL_MV = 0.05  # ... with at least this much of the limb on either side
@@ -78,8 +79,9 @@ class LeadQrs:
 
 def _lobes(x: np.ndarray, fs: float) -> list[Lobe]:
     """Significant runs of one sign; runs too small to be a wave are dropped, and the
-    neighbours they separated merged. A last run still climbing at the QRS offset is the
-    ST segment's level (e.g. the discordant ST elevation of V1 in LBBB), not an R'."""
+    neighbours they separated merged. A last positive run still climbing at the QRS offset, or
+    levelling off high without coming back, is the ST segment's level (e.g. the discordant ST
+    elevation of V1 in LBBB, where the global offset is set by later leads), not an R'."""
     floor = max(LOBE_MIN_MV, 0.05 * float(np.max(np.abs(x))) if x.size else 0.0)
     sign = np.sign(x).astype(int)
     edges = np.flatnonzero(np.diff(sign)) + 1
@@ -101,7 +103,10 @@ def _lobes(x: np.ndarray, fs: float) -> list[Lobe]:
         else:
             merged.append(lobe)
     edge = int(EDGE_S * fs)
-    if len(merged) > 1 and merged[-1].peak >= x.size - 1 - edge:
+    last = merged[-1] if len(merged) > 1 else None
+    if last is not None and (
+        last.peak >= x.size - 1 - edge or (last.sign > 0 and x[-1] >= ST_PLATEAU_SHARE * last.amplitude)
+    ):
         merged.pop()
     return merged
 
