@@ -9,6 +9,11 @@ robust threshold, bridging the brief dips at each wave's apex, then each edge wa
 to where the activity has settled to the isoelectric floor. Every step works on a
 [beats x leads x window] array, so a 30-minute record takes well under a second.
 
+Calibration (LUDB, benchmarks/RESULTS.md): the onset falls on the cardiologists' second-earliest
+onset mark over the 12 leads, the offset on their third-latest offset mark. Their single earliest
+and latest marks (drawn lead by lead) run ~14 ms longer on normal ECGs, beyond the norms of the
+automated global QRS on which the guideline thresholds (IVCD > 110 ms, CRT >= 130/150 ms) were set.
+
 One beat read alone jitters by several ms with the noise of its baseline. The dominant beats
 share one conduction, so, as a reader measures on a representative complex, each beat that
 matches the dominant-beat template (correlation over all leads after aligning it within
@@ -37,8 +42,8 @@ QUIET_OFFSET_S = 0.06
 MAX_NOISE_RATIO = 0.25  # a lead whose isoelectric / QRS peak slope exceeds this is too noisy
 ISO_PERCENTILE = 10.0
 SETTLE_S = 0.04  # how far an edge may walk outward from the bracket
-SETTLE_ONSET = 0.01  # scaled activity counted as isoelectric
-SETTLE_OFFSET = 0.02
+SETTLE_ONSET = 0.01  # scaled activity counted as isoelectric at the onset (LUDB: 2nd-earliest mark)
+SETTLE_OFFSET = 0.04  # ... at the offset (LUDB: 3rd-latest mark)
 MIN_BEATS = 3
 MIN_USED_SHARE = 0.3  # fewer clean beats than this share of the dominant ones: too noisy to measure
 ALIGN_S = 0.04  # how far a beat may move to line up with the template (R may sit on either notch)
