@@ -28,6 +28,7 @@ def fit_predict(name: str, x_train: np.ndarray, y_train: np.ndarray, x_test: np.
     """Responder scores for x_test from baseline `name` ('guideline', 'svm', 'random_forest')."""
     if name == "guideline":
         return guideline_rule(x_test)
+    from sklearn.calibration import CalibratedClassifierCV
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -35,7 +36,9 @@ def fit_predict(name: str, x_train: np.ndarray, y_train: np.ndarray, x_test: np.
 
     x_train, x_test = _impute(x_train, x_test)
     if name == "svm":
-        model = make_pipeline(StandardScaler(), SVC(kernel="rbf", probability=True, class_weight="balanced", random_state=seed))
+        # Platt-scaled probabilities, as SVC(probability=True) gave (deprecated in scikit-learn 1.9, gone in 1.11)
+        svc = SVC(kernel="rbf", class_weight="balanced", random_state=seed)
+        model = make_pipeline(StandardScaler(), CalibratedClassifierCV(svc, method="sigmoid", ensemble=False))
     elif name == "random_forest":
         model = RandomForestClassifier(n_estimators=300, min_samples_leaf=2, class_weight="balanced", random_state=seed)
     else:
