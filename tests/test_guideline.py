@@ -95,7 +95,7 @@ def test_row_decides(rule_id: str):
 
 @pytest.mark.parametrize(
     "qrs, morphology, expected",
-    [(129, "LBBB", "III"), (130, "LBBB", "IIa"), (149, "LBBB", "IIa"), (149.9, "LBBB", "IIa"),
+    [(129, "LBBB", "III"), (130, "LBBB", "IIa"), (149, "LBBB", "IIa"), (149.4, "LBBB", "IIa"), (149.6, "LBBB", "I"),
      (150, "LBBB", "I"), (129, "RBBB", "III"), (130, "RBBB", "IIb"), (150, "RBBB", "IIa")],
 )
 def test_esc_qrs_boundaries(qrs, morphology, expected):
@@ -251,3 +251,12 @@ def test_bad_inputs_raise_plain_errors():
         evaluate(ClinicalInputs(), 120, "LBBB", names=["nice2014"])
     with pytest.raises(ValueError, match="morphology"):
         evaluate(ClinicalInputs(), 120, "LBBB-ish")
+
+
+def test_qrs_is_judged_and_quoted_to_the_whole_ms():
+    """A measured 149.7 ms is reported as 150 ms, so it is judged as 150 ms (ESC class I with LBBB)."""
+    inputs = ClinicalInputs(lvef=30, nyha=2, rhythm="sinus")
+    esc = evaluate(inputs, 149.7, "LBBB", ["esc2021"])[0]
+    assert esc.recommendation_class == "I"
+    none = evaluate(ClinicalInputs(), 180.556, "paced", ["acc2012"])[0]
+    assert "QRS 181 ms" in none.reason and "180.556" not in none.reason

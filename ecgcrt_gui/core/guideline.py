@@ -135,7 +135,9 @@ def _values(inputs: ClinicalInputs, qrs_ms: float | None, morphology: str | None
         "lvef": inputs.lvef,
         "nyha": inputs.nyha,
         "rhythm": inputs.rhythm,
-        "qrs_ms": None if qrs_ms is None else float(qrs_ms),
+        # Read to the whole ms, as the QRS is reported and written in the reason: a patient shown
+        # "150 ms" must not be judged < 150 ms on the 149.7 ms behind it.
+        "qrs_ms": None if qrs_ms is None else float(round(qrs_ms)),
         "morphology": None if morphology in (None, "undetermined") else morphology,
     }
     values.update({key: getattr(inputs, key) for key in OPTIONAL_INPUTS})
