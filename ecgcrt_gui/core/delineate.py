@@ -64,7 +64,6 @@ class Delineation:
     n_excluded: int
     warnings: list[str] = field(default_factory=list)
     used: np.ndarray | None = None  # bool per R-peak: beat entered the median
-    anchors: np.ndarray | None = None  # per R-peak: where it lines up with the dominant beats (R if not)
 
     def durations_ms(self, fs: float) -> np.ndarray:
         """QRS duration per beat in ms, NaN where onset or offset is missing."""
@@ -248,7 +247,6 @@ def delineate(
     onsets, offsets = _beat_bounds(np.abs(np.gradient(filtered, axis=0)), rpeaks, fs, paced_after)
     shift, match = _align_to_template(filtered, rpeaks, ~exclude & (onsets >= 0), fs)
     onsets, offsets = _consistent(onsets, offsets, rpeaks, shift, match)
-    anchors = np.where(match, rpeaks + shift, rpeaks)
     outside = (onsets < 0) | (offsets >= filtered.shape[0])
     onsets, offsets = np.where(outside, -1, onsets), np.where(outside, -1, offsets)
     dur = np.where(onsets >= 0, (offsets - onsets) * 1000.0 / fs, np.nan)
@@ -268,5 +266,5 @@ def delineate(
             f"QRS duration not measured: only {n_used} of {n_dominant} dominant beats could be delineated cleanly "
             f"(at least {MIN_BEATS} and {MIN_USED_SHARE:.0%} are needed)."
         )
-        return Delineation(onsets, offsets, None, n_used, n_excluded, notes, used, anchors)
-    return Delineation(onsets, offsets, float(np.median(dur[used])), n_used, n_excluded, notes, used, anchors)
+        return Delineation(onsets, offsets, None, n_used, n_excluded, notes, used)
+    return Delineation(onsets, offsets, float(np.median(dur[used])), n_used, n_excluded, notes, used)
