@@ -31,6 +31,14 @@ def mitdb(data: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def mitdb100(mitdb: Path):
+    """MIT-BIH 100 (MLII, V5; 30 min at 360 Hz), read once for the session; tests must not modify it."""
+    from ecgcrt_gui.core.io import read
+
+    return read(mitdb / "100.hea")
+
+
+@pytest.fixture(scope="session")
 def ludb(data: Path) -> Path:
     return data / "ludb" / "data"
 

@@ -67,8 +67,8 @@ def test_noise_is_not_measured(ludb1):
     assert d.qrs_duration_ms is None
 
 
-def test_two_lead_360hz_mitdb(mitdb):
-    record = io.read(mitdb / "100.hea")
+def test_two_lead_360hz_mitdb(mitdb100):
+    record = mitdb100
     n = int(60 * record.fs)
     r = rpeaks.detect(record.signal[:n], record.fs)
     d = delineate(record.signal[:n], record.fs, r)

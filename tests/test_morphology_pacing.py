@@ -85,7 +85,7 @@ def test_beat_near_the_record_end_is_still_judged(mitdb):
     assert e.n_beats == r.size - int(r[0] < 0.2 * record.fs)
 
 
-def test_stimulus_end_marks_each_paced_beat_before_its_qrs(ludb, mitdb):
+def test_stimulus_end_marks_each_paced_beat_before_its_qrs(ludb, mitdb100):
     """LUDB 104's spikes end 50-80 ms before R; unpaced MIT-BIH 100 has none."""
     rec = io.read(ludb / "104.hea")
     r = rpeaks.detect(rec.signal, rec.fs)
@@ -93,7 +93,7 @@ def test_stimulus_end_marks_each_paced_beat_before_its_qrs(ludb, mitdb):
     lead = (r - ev.stimulus_end) * 1000 / rec.fs
     assert ev.stimulus_end.shape == r.shape and (ev.stimulus_end >= 0).mean() >= 0.8
     assert np.all((lead[ev.stimulus_end >= 0] > 40) & (lead[ev.stimulus_end >= 0] < 90)), lead
-    normal = io.read(mitdb / "100.hea")
+    normal = mitdb100
     n = int(30 * normal.fs)
     r = rpeaks.detect(normal.signal[:n], normal.fs)
     assert (detect_pacing(normal.signal[:n], normal.fs, r).stimulus_end == -1).all()

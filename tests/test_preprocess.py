@@ -7,14 +7,13 @@ import pytest
 from scipy import signal as sps
 
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
-from ecgcrt_gui.core.io import read
 from ecgcrt_gui.core.preprocess import bandpass, bandpass_sos, remove_baseline
 
 
 @pytest.fixture(scope="module")
-def minute_100(mitdb):
+def minute_100(mitdb100):
     """First minute of MIT-BIH 100 (MLII, V5), mV, 360 Hz."""
-    rec = read(mitdb / "100.hea")
+    rec = mitdb100
     return rec.signal[: int(60 * rec.fs)], rec.fs
 
 

@@ -15,48 +15,43 @@ from ecgcrt_gui.core.rpeaks import detect
 
 
 @pytest.fixture(scope="module")
-def rec100(mitdb):
-    return read(mitdb / "100.hea")
-
-
-@pytest.fixture(scope="module")
 def ref100(mitdb):
     ref = reference_beats(mitdb / "100")
     assert ref.size == 2273
     return ref
 
 
-def test_record_100_matches_annotated_beats(rec100, ref100):
-    found = detect(rec100.signal, rec100.fs)
+def test_record_100_matches_annotated_beats(mitdb100, ref100):
+    found = detect(mitdb100.signal, mitdb100.fs)
     assert found.dtype == np.int64 and np.all(np.diff(found) > 0)
-    score = match(ref100, found, rec100.fs)
+    score = match(ref100, found, mitdb100.fs)
     assert score.se >= 99.5 and score.ppv >= 99.5, score
 
 
 @pytest.mark.parametrize("lead", [0, 1])
 @pytest.mark.parametrize("damage", ["noise", "zeros"])
-def test_one_bad_lead_does_not_spoil_detection(rec100, ref100, lead, damage):
-    x = rec100.signal.copy()
+def test_one_bad_lead_does_not_spoil_detection(mitdb100, ref100, lead, damage):
+    x = mitdb100.signal.copy()
     rng = np.random.default_rng(0)
     # Strong broadband noise (3 mV rms, more than the R waves) or a disconnected electrode.
     x[:, lead] = rng.normal(0.0, 3.0, x.shape[0]) if damage == "noise" else 0.0
-    score = match(ref100, detect(x, rec100.fs), rec100.fs)
+    score = match(ref100, detect(x, mitdb100.fs), mitdb100.fs)
     assert score.se >= 99.5 and score.ppv >= 99.5, score
 
 
-def test_single_lead_input_and_short_input(rec100, ref100):
-    one = detect(rec100.signal[:, 0], rec100.fs)
-    score = match(ref100, one, rec100.fs)
+def test_single_lead_input_and_short_input(mitdb100, ref100):
+    one = detect(mitdb100.signal[:, 0], mitdb100.fs)
+    score = match(ref100, one, mitdb100.fs)
     assert score.se >= 99.5 and score.ppv >= 99.5
-    assert detect(rec100.signal[:100], rec100.fs).size == 0
-    assert detect(np.zeros((5000, 2), np.float32), rec100.fs).size == 0
+    assert detect(mitdb100.signal[:100], mitdb100.fs).size == 0
+    assert detect(np.zeros((5000, 2), np.float32), mitdb100.fs).size == 0
 
 
 @pytest.mark.parametrize("fs_new", [250, 1000])
-def test_resampled_record_gives_the_same_beats(rec100, fs_new):
-    x = rec100.signal[: int(300 * rec100.fs)]
-    base = detect(x, rec100.fs) / rec100.fs
-    ratio = Fraction(fs_new, int(rec100.fs))
+def test_resampled_record_gives_the_same_beats(mitdb100, fs_new):
+    x = mitdb100.signal[: int(300 * mitdb100.fs)]
+    base = detect(x, mitdb100.fs) / mitdb100.fs
+    ratio = Fraction(fs_new, int(mitdb100.fs))
     y = resample_poly(x, ratio.numerator, ratio.denominator, axis=0)
     other = detect(y, fs_new) / fs_new
     assert other.size == base.size

@@ -19,8 +19,8 @@ def ludb1(ludb):
 
 
 @pytest.fixture(scope="module")
-def minute_100(mitdb):
-    rec = read(mitdb / "100.hea")
+def minute_100(mitdb100):
+    rec = mitdb100
     x = rec.signal[: int(60 * rec.fs)]
     return x, rec.fs, detect(x, rec.fs)
 
@@ -59,8 +59,8 @@ def test_missing_leads_are_substituted_with_a_warning(ludb1, leads, used):
         np.testing.assert_array_equal(x[:, 0], x[:, 1])
 
 
-def test_mitdb_record_uses_mlii_and_its_chest_lead(mitdb):
-    x, used, warnings = model_signal(read(mitdb / "100.hea"))
+def test_mitdb_record_uses_mlii_and_its_chest_lead(mitdb100):
+    x, used, warnings = model_signal(mitdb100)
     assert used == ["II", "V5"] and len(warnings) == 1 and "V5" in warnings[0]
 
 
