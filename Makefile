@@ -6,15 +6,22 @@ DATA ?= $(abspath ../shared/data)
 export ECGCRT_DATA ?= $(DATA)
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: venv run test test-all bench screenshots package clean
+.PHONY: venv run test test-all lint bench screenshots package clean
 
 venv: $(VENV)/.installed
 
-# torch is pinned: an unpinned torch pulls a CUDA build of several GB.
-$(VENV)/.installed: pyproject.toml
+# torch is pinned to its CPU build (the +cpu local version): a plain `torch` from PyPI is the CUDA build of
+# several GB. pip takes it from a local wheel or index where one is configured, else from PyTorch's CPU
+# index. With an NVIDIA GPU: `make venv TORCH_VARIANT=cu128` installs the CUDA 12.8 build instead.
+TORCH_VERSION := 2.13.0
+TORCH_VARIANT ?= cpu
+TORCH_INDEX := https://download.pytorch.org/whl/$(TORCH_VARIANT)
+$(VENV)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q torch==2.13.0 torchvision==0.28.0
+	$(PY) -m pip install -q torch==$(TORCH_VERSION)+$(TORCH_VARIANT) \
+	  || $(PY) -m pip install -q torch==$(TORCH_VERSION)+$(TORCH_VARIANT) --extra-index-url $(TORCH_INDEX)
+	$(PY) -m pip install -q torchvision==0.28.0
 	$(PY) -m pip install -q -e '.[dev,train]'
 	touch $@
 
@@ -23,6 +30,10 @@ run: venv
 
 test: venv
 	$(PY) -m pytest -q
+
+# ruff: pyflakes, pycodestyle, import order, bugbear, pyupgrade (configured in pyproject.toml).
+lint: venv
+	$(VENV)/bin/ruff check .
 
 test-all: venv
 	$(PY) -m pytest -q -m ''
@@ -33,7 +44,7 @@ bench: venv
 clean:
 	rm -rf $(VENV) build dist
 
-# Linux packages into dist/: a .deb and a portable .tar.gz (packaging/BUILDING.md for Windows, macOS, CUDA).
+# Linux packages into dist/: a .deb and a portable .tar.xz (packaging/BUILDING.md for Windows, macOS, CUDA).
 package: venv
 	nice packaging/build.sh
 

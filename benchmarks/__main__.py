@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from ecgcrt_gui.core.atomic import write_text
-from ecgcrt_gui.core.datapaths import data_dir
+from ecgcrt_gui.core.support.atomic import write_text
+from ecgcrt_gui.core.support.datapaths import data_dir
 
 HERE = Path(__file__).resolve().parent
 

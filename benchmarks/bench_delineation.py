@@ -14,9 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ecgcrt_gui.core import io, rpeaks
-from ecgcrt_gui.core.morphology import measure
+from ecgcrt_gui.core import io
 from ecgcrt_gui.core.io.wfdb_reader import import_wfdb
+from ecgcrt_gui.core.morphology import measure
+from ecgcrt_gui.core.signal import rpeaks
 
 LUDB_LEADS = ("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6")
 MATCH_S = 0.150

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ecgcrt_gui.core import inference
-from ecgcrt_gui.core.bundle import load_bundle, new_card, save_bundle
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
-from ecgcrt_gui.core.model import architecture, build_model
-from ecgcrt_gui.core.torchvision_compat import torchvision_mode
+from ecgcrt_gui.core.model import inference
+from ecgcrt_gui.core.model.bundle import load_bundle, new_card, save_bundle
+from ecgcrt_gui.core.model.network import architecture, build_model
+from ecgcrt_gui.core.model.torchvision_compat import torchvision_mode
 
 TARGETS = {12: 1.0, 2300: 20.0}  # beats -> seconds allowed once the model is loaded
 

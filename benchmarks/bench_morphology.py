@@ -15,8 +15,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ecgcrt_gui.core import io, rpeaks
+from ecgcrt_gui.core import io
 from ecgcrt_gui.core.morphology import LABELS, Morphology, measure
+from ecgcrt_gui.core.signal import rpeaks
 
 TRUTHS = ("paced", "LBBB", "RBBB", "IVCD", "incomplete LBBB", "incomplete RBBB", "normal", "other")
 PTBXL_CODES = (("PACE", "paced"), ("CLBBB", "LBBB"), ("CRBBB", "RBBB"), ("IVCD", "IVCD"),

@@ -6,10 +6,10 @@ import os
 import time
 from pathlib import Path
 
-from ecgcrt_gui.core.beats import segment
 from ecgcrt_gui.core.io import read
-from ecgcrt_gui.core.rpeaks import detect
-from ecgcrt_gui.core.spectrogram import beat_images, model_signal
+from ecgcrt_gui.core.signal.beats import segment
+from ecgcrt_gui.core.signal.rpeaks import detect
+from ecgcrt_gui.core.signal.spectrogram import beat_images, model_signal
 
 REPEATS = 3
 

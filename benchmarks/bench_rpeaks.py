@@ -18,7 +18,7 @@ import numpy as np
 
 from benchmarks.scoring import BXB_START_S, Score, flutter_episodes, match, outside, reference_beats
 from ecgcrt_gui.core.io import read
-from ecgcrt_gui.core.rpeaks import detect
+from ecgcrt_gui.core.signal.rpeaks import detect
 
 
 def _ours(x: np.ndarray, fs: float) -> np.ndarray:

@@ -29,7 +29,8 @@ def _pct(x: float | None) -> str:
 
 def pretrain_section(result: dict) -> str:
     test = result["test"]
-    head = f"**ResNet-{result['depth']}, {SPLITS[result['split']]}**: overall accuracy {_pct(test['accuracy'])} % on {test['n_beats']} beats"
+    head = (f"**ResNet-{result['depth']}, {SPLITS[result['split']]}**: "
+            f"overall accuracy {_pct(test['accuracy'])} % on {test['n_beats']} beats")
     rows = ["| class | beats | Se % | +P % |", "|---|---:|---:|---:|"]
     for c, m in test["per_class"].items():
         rows.append(f"| {c} | {m['n']} | {_pct(m['sensitivity'])} | {_pct(m['positive_predictivity'])} |")

@@ -23,7 +23,7 @@ class Score:
     fn: int = 0
     fp: int = 0
 
-    def __add__(self, other: "Score") -> "Score":
+    def __add__(self, other: Score) -> Score:
         return Score(self.tp + other.tp, self.fn + other.fn, self.fp + other.fp)
 
     @property

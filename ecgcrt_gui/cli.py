@@ -8,7 +8,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from . import __version__
+from ecgcrt_gui import __version__
 
 NOTICE = "For research use; not a medical device."
 
@@ -74,12 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     warnings.filterwarnings("ignore")  # library chatter must not mix with the JSON on stdout
-    from .core.analysis import analyze
-    from .core.atomic import write_text
-    from .core.bundle import BundleError
-    from .core.guideline import ClinicalInputs
-    from .core.io import read
-    from .core.record import EcgReadError
+    from ecgcrt_gui.core.analysis import analyze
+    from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
+    from ecgcrt_gui.core.io import read
+    from ecgcrt_gui.core.model.bundle import BundleError
+    from ecgcrt_gui.core.record import EcgReadError
+    from ecgcrt_gui.core.support.atomic import write_text
 
     try:
         record = read(args.path, fs=args.fs, fmt=args.fmt)
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         result["guidelines"] = [g for g in result["guidelines"] if g["name"] in args.guideline]
     outputs = []
     if args.pdf:
-        from .core.report import write_pdf
+        from ecgcrt_gui.core.report import write_pdf
 
         outputs.append((args.pdf, lambda: write_pdf(result, record, args.pdf)))
     if args.json and args.json != "-":
@@ -148,9 +148,11 @@ def _fail(message: str) -> int:
 
 
 def _lvef(text: str) -> float:
+    from ecgcrt_gui.core.guidelines.engine import LVEF_RANGE
+
     value = float(text)
-    if not 5 <= value <= 80:
-        raise argparse.ArgumentTypeError("LVEF must be a percentage between 5 and 80")
+    if not LVEF_RANGE[0] <= value <= LVEF_RANGE[1]:
+        raise argparse.ArgumentTypeError(f"LVEF must be a percentage between {LVEF_RANGE[0]} and {LVEF_RANGE[1]}")
     return value
 
 

@@ -8,7 +8,7 @@
 set -euo pipefail
 BUNDLE="$1" VERSION="$2" OUT="$3"
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ICONS="$HERE/../ecgcrt_gui/resources/icons"
+ICONS="$HERE/../resources/icons"
 ARCH="$(dpkg --print-architecture)"
 STAGE="$HERE/../build/deb"
 ROOT="$STAGE/ecgcrt_${VERSION}_${ARCH}"

@@ -1,4 +1,4 @@
-"""Render ecgcrt_gui/resources/icons/ecgcrt.svg to the PNG, ICO and ICNS files the installers use.
+"""Render resources/icons/ecgcrt.svg to the PNG, ICO and ICNS files the installers use.
 
 Run once after editing the SVG: .venv/bin/python packaging/make_icons.py (offscreen is fine).
 """
@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-ICONS = Path(__file__).resolve().parent.parent / "ecgcrt_gui" / "resources" / "icons"
+ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
 PNG_SIZES = (16, 32, 48, 64, 128, 256, 512)
 
 

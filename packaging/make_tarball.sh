@@ -12,7 +12,7 @@ rm -rf "$STAGE"
 mkdir -p "$STAGE/extra"
 install -m 644 "$HERE/portable/README.txt" "$STAGE/extra/README.txt"
 install -m 755 "$HERE/portable/add-to-menu.sh" "$STAGE/extra/add-to-menu.sh"
-install -m 644 "$HERE/../ecgcrt_gui/resources/icons/ecgcrt-256.png" "$STAGE/extra/ecgcrt.png"
+install -m 644 "$HERE/../resources/icons/ecgcrt-256.png" "$STAGE/extra/ecgcrt.png"
 
 # xz -1: as fast as gzip -6 and ~20 % smaller, which keeps the archive within its 300 MB budget.
 TARBALL="$OUT/$NAME.tar.xz"

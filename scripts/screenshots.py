@@ -25,15 +25,16 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtCore import QSettings
 
-    from ecgcrt_gui.core.datapaths import data_dir
-    from ecgcrt_gui.gui.app import make_app
+    from ecgcrt_gui.core.support.datapaths import data_dir
+    from ecgcrt_gui.gui.qtapp import make_app
     from ecgcrt_gui.gui.selftest import wait_until
 
     settings_dir = tempfile.TemporaryDirectory(prefix="ecgcrt-screenshots-")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # leave the user's settings alone
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir.name)
     make_app()
-    from ecgcrt_gui.gui.mainwindow import DEMO_ECG, MainWindow, settings
+    from ecgcrt_gui.core.support.resources import DEMO_ECG
+    from ecgcrt_gui.gui.mainwindow import MainWindow, settings
 
     settings().clear()
     window = MainWindow(show_dialogs=False)

@@ -11,7 +11,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 warnings.filterwarnings("ignore", message=".*Pandas4Warning.*")
 
-from ecgcrt_gui.core.datapaths import data_dir  # noqa: E402
+from ecgcrt_gui.core.support.datapaths import data_dir  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from ecgcrt_gui.core.atomic import atomic_path, write_text
+from ecgcrt_gui.core.support.atomic import atomic_path, write_text
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):

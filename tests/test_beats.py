@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ecgcrt_gui.core.beats import Beats, heart_rate_bpm, segment
+from ecgcrt_gui.core.signal.beats import Beats, heart_rate_bpm, segment
 
 FS = 360.0
 

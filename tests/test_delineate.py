@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 from benchmarks.bench_delineation import ludb_reference, match
-from ecgcrt_gui.core import io, rpeaks
-from ecgcrt_gui.core.delineate import delineate
+from ecgcrt_gui.core import io
 from ecgcrt_gui.core.io.wfdb_reader import import_wfdb
 from ecgcrt_gui.core.morphology import measure
+from ecgcrt_gui.core.signal import rpeaks
+from ecgcrt_gui.core.signal.delineate import delineate
 
 
 @pytest.fixture(scope="module")

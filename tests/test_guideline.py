@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecgcrt_gui.core.guideline import GUIDELINES, ClinicalInputs, evaluate
+from ecgcrt_gui.core.guidelines.engine import GUIDELINES, ClinicalInputs, evaluate
 
 SR = dict(rhythm="sinus")
 AF = dict(rhythm="af")

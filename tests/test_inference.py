@@ -9,14 +9,20 @@ import numpy as np
 import pytest
 import torch
 
-from ecgcrt_gui.core import inference
-from ecgcrt_gui.core.bundle import load_bundle, new_card, save_bundle
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
-from ecgcrt_gui.core.inference import (
-    AAMI_MODEL, CRT_MODEL, CUDA_REQUESTED_WARNING, BatchError, BeatClassifier, BundleError, Predictor, aggregate,
-    choose_device, load_default,
+from ecgcrt_gui.core.model import inference
+from ecgcrt_gui.core.model.bundle import load_bundle, new_card, save_bundle
+from ecgcrt_gui.core.model.inference import (
+    CUDA_REQUESTED_WARNING,
+    BatchError,
+    BeatClassifier,
+    BundleError,
+    Predictor,
+    aggregate,
+    choose_device,
+    load_default,
 )
-from ecgcrt_gui.core.model import architecture, build_model
+from ecgcrt_gui.core.model.network import architecture, build_model
 
 CRT_CLASSES = ["non-responder", "responder"]
 AAMI_CLASSES = ["N", "S", "V", "F", "Q"]
@@ -204,14 +210,14 @@ def test_load_default_loads_once(tmp_path, monkeypatch):
         load_default.cache_clear()
 
 
-@pytest.mark.skipif(not CRT_MODEL.exists(), reason="bundled CRT weights not yet trained (training/ produces them)")
 def test_bundled_crt_model_predicts_on_the_demo_ecg():
-    from ecgcrt_gui.core import io, rpeaks, spectrogram
-    from ecgcrt_gui.core.datapaths import SAMPLES_DIR
+    from ecgcrt_gui.core import io
+    from ecgcrt_gui.core.signal import rpeaks, spectrogram
+    from ecgcrt_gui.core.support.resources import DEMO_ECG
 
     bundle = load_default("crt")
     assert bundle.card["demonstration"] is True and "not a medical device" in bundle.card["intended_use"]
-    record = io.read(SAMPLES_DIR / "00338_hr.hea")
+    record = io.read(DEMO_ECG)
     signal2, _, _ = spectrogram.model_signal(record, bundle.config)
     images, _ = spectrogram.beat_images(signal2, record.fs, rpeaks.detect(record.signal, record.fs), bundle.config)
     pred = Predictor(bundle, "cpu").predict(images)
@@ -219,7 +225,6 @@ def test_bundled_crt_model_predicts_on_the_demo_ecg():
     assert pred.model["sha256"] == bundle.card["weights_sha256"]
 
 
-@pytest.mark.skipif(not AAMI_MODEL.exists(), reason="bundled AAMI weights not yet trained (training/ produces them)")
 def test_bundled_aami_model_loads():
     bundle = load_default("aami")
     assert bundle.card["classes"] == AAMI_CLASSES and bundle.card["task"] == "aami_beats"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from ecgcrt_gui.core.bundle import BundleError, card_path, load_bundle, new_card, save_bundle
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
-from ecgcrt_gui.core.model import STEM, architecture, build_model
+from ecgcrt_gui.core.model.bundle import BundleError, card_path, load_bundle, new_card, save_bundle
+from ecgcrt_gui.core.model.network import STEM, architecture, build_model
 
 
 def _save(path: Path, depth: int = 18, dtype: torch.dtype = torch.float16) -> tuple[dict, torch.nn.Module]:

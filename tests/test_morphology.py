@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ecgcrt_gui.core import io, rpeaks
-from ecgcrt_gui.core.datapaths import SAMPLES_DIR
+from ecgcrt_gui.core import io
 from ecgcrt_gui.core.morphology import measure
 from ecgcrt_gui.core.record import EcgRecord
+from ecgcrt_gui.core.signal import rpeaks
+from ecgcrt_gui.core.support.resources import DEMO_ECG
 
 STATUSES = {"met", "not_met", "not_assessable"}
 
@@ -25,7 +26,7 @@ def _subset(record: EcgRecord, drop: set[str]) -> EcgRecord:
 
 @pytest.fixture(scope="module")
 def demo_lbbb() -> EcgRecord:
-    return io.read(SAMPLES_DIR / "00338_hr.hea")  # PTB-XL CLBBB, woman 69
+    return io.read(DEMO_ECG)  # PTB-XL CLBBB, woman 69
 
 
 def test_demo_clbbb_is_strauss_lbbb(demo_lbbb):

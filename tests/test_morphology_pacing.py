@@ -6,11 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ecgcrt_gui.core import io, rpeaks
-from ecgcrt_gui.core.delineate import delineate
+from ecgcrt_gui.core import io
 from ecgcrt_gui.core.morphology import classify
-from ecgcrt_gui.core.morphology_pacing import detect_pacing
+from ecgcrt_gui.core.morphology.pacing import detect_pacing
 from ecgcrt_gui.core.record import EcgRecord
+from ecgcrt_gui.core.signal import rpeaks
+from ecgcrt_gui.core.signal.delineate import delineate
 
 
 def _excerpt(path, start_s: float, seconds: float) -> EcgRecord:

@@ -8,13 +8,14 @@ import importlib.util
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
-ICONS = ROOT / "ecgcrt_gui" / "resources" / "icons"
+ICONS = ROOT / "resources" / "icons"
 
 
 def _load(name: str):
@@ -162,3 +163,19 @@ def test_finds_the_modules_that_read_their_own_source(tmp_path):
     (pkg / "_config_module.py").write_text("def install_config_module(module): ...\n")
     (pkg / "plain.py").write_text("x = 1\n")
     assert _load("bundle_filter").modules_reading_own_source(str(pkg), "pkg") == ["pkg.sub.config"]
+
+
+def test_an_installed_wheel_finds_the_bundled_resources_inside_the_package(tmp_path):
+    """resources/ is mapped into the package by pyproject's package-dir; the one lookup finds it there."""
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels),
+                    str(ROOT)], check=True, capture_output=True)
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
+                    *map(str, wheels.glob("*.whl"))], check=True, capture_output=True)
+    code = (f"import sys; sys.path.insert(0, {str(target)!r}); from ecgcrt_gui.core.support import resources as r; "
+            "print(r.DEMO_ECG); print((r.MODELS_DIR / 'crt_resnet18.json').is_file(), r.ICONS_DIR.is_dir())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=tmp_path).stdout.split()
+    assert Path(out[0]) == target / "ecgcrt_gui" / "resources" / "samples" / "00338_hr.hea"
+    assert out[1:] == ["True", "True"]

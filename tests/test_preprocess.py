@@ -7,7 +7,7 @@ import pytest
 from scipy import signal as sps
 
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
-from ecgcrt_gui.core.preprocess import bandpass, bandpass_sos, remove_baseline
+from ecgcrt_gui.core.signal.preprocess import bandpass, bandpass_sos, remove_baseline
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from scipy.signal import resample_poly
 
 from benchmarks.scoring import match, reference_beats
 from ecgcrt_gui.core.io import read
-from ecgcrt_gui.core.rpeaks import detect
+from ecgcrt_gui.core.signal.rpeaks import detect
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +93,9 @@ def test_ptbxl_12_lead_beat_count(ptbxl, name, expected):
 
 
 def test_demo_lbbb_record(ptbxl):
-    from ecgcrt_gui.core.datapaths import SAMPLES_DIR
+    from ecgcrt_gui.core.support.resources import DEMO_ECG
 
-    rec = read(SAMPLES_DIR / "00338_hr.hea")
+    rec = read(DEMO_ECG)
     found = detect(rec.signal, rec.fs)
     assert found.size == 12  # RR ~0.8 s over 10 s, first R at 0.44 s
     assert np.ptp(np.diff(found)) < 0.05 * rec.fs

@@ -9,8 +9,8 @@ from scipy.signal import resample_poly
 from ecgcrt_gui.core.config import DEFAULT_CONFIG, PreprocessConfig
 from ecgcrt_gui.core.io import read
 from ecgcrt_gui.core.record import EcgRecord
-from ecgcrt_gui.core.rpeaks import detect
-from ecgcrt_gui.core.spectrogram import beat_images, image_axes, model_signal
+from ecgcrt_gui.core.signal.rpeaks import detect
+from ecgcrt_gui.core.signal.spectrogram import beat_images, image_axes, model_signal
 
 
 @pytest.fixture(scope="module")

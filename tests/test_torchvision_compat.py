@@ -8,13 +8,13 @@ import types
 
 import pytest
 
-from ecgcrt_gui.core import torchvision_compat as tvc
+from ecgcrt_gui.core.model import torchvision_compat as tvc
 
 
 def test_resnets_run_forward_on_cpu_in_a_fresh_interpreter():
     code = (
         "import torch\n"
-        "from ecgcrt_gui.core.torchvision_compat import resnet_constructor, torchvision_mode\n"
+        "from ecgcrt_gui.core.model.torchvision_compat import resnet_constructor, torchvision_mode\n"
         "for depth in (18, 50):\n"
         "    net = resnet_constructor(depth)(weights=None, num_classes=3).eval()\n"
         "    with torch.inference_mode():\n"

@@ -7,11 +7,11 @@ import math
 
 import pytest
 
-from ecgcrt_gui.core.datapaths import MODELS_DIR
+from ecgcrt_gui.core.support.resources import DEMO_COHORT
 from training.datasets.crt_demo_cohort import cohort_csv_text, draw_responses, p_response
 from training.datasets.hospital_cohort import CohortError, load_cohort
 
-DEMO = MODELS_DIR / "demo_cohort.csv"
+DEMO = DEMO_COHORT
 
 
 def _normal(x, m, s):

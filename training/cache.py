@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ecgcrt_gui.core.atomic import atomic_path
 from ecgcrt_gui.core.config import PreprocessConfig
+from ecgcrt_gui.core.support.atomic import atomic_path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ecgcrt_gui.core.atomic import atomic_path
+from ecgcrt_gui.core.support.atomic import atomic_path
 
 
 def save_checkpoint(path: Path, state: dict) -> None:

@@ -5,56 +5,19 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-from pathlib import Path
 
-from ecgcrt_gui.core.datapaths import data_dir
-from training.engine import TrainOptions
+from training import cohort_cmd, crossval, finetune, pretrain, reproduce
+from training.options import command_parser
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
-COMMANDS = ("cohort", "pretrain", "crossval", "finetune", "reproduce")
-
-
-def add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", type=Path, default=data_dir(), help="shared PhysioNet data folder (default: %(default)s)")
-    p.add_argument("--workers", type=int, default=2, help="processes that build the image cache on a cold start")
-    p.add_argument("--seed", type=int, default=0, help="seed of every random choice (splits, init, sampling)")
-
-
-def add_training(p: argparse.ArgumentParser, *, epochs: int, lr: float, beats_per_epoch: int | None, batch_size: int) -> None:
-    p.add_argument("--depth", type=int, default=18, choices=(18, 50, 101), help="ResNet depth")
-    p.add_argument("--device", default="auto", help="auto, cpu or cuda (one GPU per torchrun process)")
-    p.add_argument("--epochs", type=int, default=epochs)
-    p.add_argument("--batch-size", type=int, default=batch_size, help="per process")
-    p.add_argument("--lr", type=float, default=lr, help="AdamW learning rate (cosine decay over the epochs)")
-    p.add_argument("--weight-decay", type=float, default=1e-4)
-    p.add_argument("--beats-per-epoch", type=int, default=beats_per_epoch,
-                   help="random beats drawn afresh each epoch (0 = all)")
-    p.add_argument("--no-amp", action="store_true", help="no float16 mixed precision on CUDA")
-    p.add_argument("--checkpoint", type=Path, default=None, help="checkpoint file, rewritten every epoch")
-    p.add_argument("--resume", action="store_true", help="continue from --checkpoint")
-    p.add_argument("--stop-after", type=int, default=None, help="leave after N epochs of this run (resume later)")
-    p.add_argument("--results", type=Path, default=RESULTS_DIR, help="folder of the results JSON")
-
-
-def train_options(args: argparse.Namespace, checkpoint: Path | None = None) -> TrainOptions:
-    return TrainOptions(
-        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
-        beats_per_epoch=args.beats_per_epoch or None, seed=args.seed, amp=not args.no_amp,
-        checkpoint=checkpoint if checkpoint is not None else args.checkpoint, resume=args.resume,
-        stop_after=args.stop_after,
-    )
+COMMANDS = (cohort_cmd, pretrain, crossval, finetune, reproduce)
 
 
 def parser() -> argparse.ArgumentParser:
-    from training import cohort_cmd, crossval, finetune, pretrain, reproduce
-
     top = argparse.ArgumentParser(prog="python -m training", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
-    for module in (cohort_cmd, pretrain, crossval, finetune, reproduce):
-        p = sub.add_parser(module.NAME, help=module.HELP, description=module.__doc__,
-                           formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-        module.add_arguments(p)
-        p.set_defaults(run=module.main)
+    for module in COMMANDS:
+        command_parser(module, sub.add_parser(module.NAME, help=module.HELP, description=module.__doc__,
+                                              formatter_class=argparse.ArgumentDefaultsHelpFormatter))
     return top
 
 

@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
-from ecgcrt_gui.core.datapaths import MODELS_DIR
-from training.cli import add_common
-from ecgcrt_gui.core.atomic import write_text
+from ecgcrt_gui.core.support.atomic import write_text
+from ecgcrt_gui.core.support.resources import DEMO_COHORT
 from training.datasets.crt_demo_cohort import DEFAULT_SEED, build_demo_cohort, cohort_csv_text
+from training.options import add_common
 
 NAME = "cohort"
 HELP = "build the demonstration cohort CSV from PTB-XL and LUDB"
@@ -18,7 +18,7 @@ HELP = "build the demonstration cohort CSV from PTB-XL and LUDB"
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_common(p)
     p.set_defaults(seed=DEFAULT_SEED)
-    p.add_argument("--out", type=Path, default=MODELS_DIR / "demo_cohort.csv")
+    p.add_argument("--out", type=Path, default=DEMO_COHORT)
 
 
 def main(args: argparse.Namespace) -> dict:

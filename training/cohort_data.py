@@ -51,8 +51,8 @@ def prepare(cohort: Cohort, workers: int = 1) -> CohortData:
 
 def new_crt_model(depth: int, pretrained: Path | None):
     """ResNet with a 2-class head; with `pretrained`, every layer but the head from that bundle."""
-    from ecgcrt_gui.core.bundle import load_bundle
-    from ecgcrt_gui.core.model import architecture, build_model
+    from ecgcrt_gui.core.model.bundle import load_bundle
+    from ecgcrt_gui.core.model.network import architecture, build_model
 
     model = build_model(architecture(depth, len(CRT_CLASSES)))
     if pretrained is not None:

@@ -13,19 +13,18 @@ from pathlib import Path
 
 import numpy as np
 
-from ecgcrt_gui.core.datapaths import MODELS_DIR
+from ecgcrt_gui.core.support.resources import DEMO_COHORT, MODELS_DIR
 from training import distributed
 from training.baselines import BASELINES, fit_predict
-from training.cli import add_common, add_training, train_options
 from training.cohort_data import CRT_CLASSES, CohortData, new_crt_model, prepare
 from training.datasets.hospital_cohort import load_cohort
 from training.engine import fit, predict_proba, seed_everything
 from training.metrics import binary_metrics, mean_sd
+from training.options import add_common, add_training, train_options
 from training.results_io import write_json
 
 NAME = "crossval"
 HELP = "5-fold patient-wise cross-validation: transfer vs scratch vs baselines"
-DEMO_COHORT = MODELS_DIR / "demo_cohort.csv"
 THRESHOLD = 0.5
 
 
@@ -47,7 +46,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def patient_scores(model, data: CohortData, patients: np.ndarray, device: str) -> np.ndarray:
     """One probability of response per patient: aggregate() over its beats, as the app does."""
-    from ecgcrt_gui.core.inference import aggregate
+    from ecgcrt_gui.core.model.inference import aggregate
 
     responder = CRT_CLASSES.index("responder")
     return np.array([aggregate(predict_proba(model, data.images[i], device)[:, responder]) for i in patients])

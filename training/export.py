@@ -52,8 +52,8 @@ def training_entry(data: str, command: str, seed: int, epochs: int, device: str,
 
 def export_bundle(model, pt_path: Path, *, name: str, task: str, depth: int, classes: list[str], **card_extra) -> dict:
     """Save `model` as a bundle (float16 tensors: half the installer size) and return its card."""
-    from ecgcrt_gui.core.bundle import new_card, save_bundle
-    from ecgcrt_gui.core.model import architecture
+    from ecgcrt_gui.core.model.bundle import new_card, save_bundle
+    from ecgcrt_gui.core.model.network import architecture
 
     state = {k: v.detach().cpu().half() if v.is_floating_point() else v.detach().cpu() for k, v in model.state_dict().items()}
     card = new_card(name, card_extra.pop("version", "1.0"), task, architecture(depth, len(classes)), classes, **card_extra)

@@ -7,12 +7,12 @@ import hashlib
 from pathlib import Path
 
 from training import distributed
-from training.cli import add_common, add_training, train_options
 from training.cohort_data import CRT_CLASSES, new_crt_model, prepare
 from training.crossval import THRESHOLD, add_cohort_arguments
 from training.datasets.hospital_cohort import load_cohort
 from training.engine import fit, seed_everything
 from training.export import INTENDED_USE_CRT, export_bundle, training_entry
+from training.options import add_common, add_training, train_options
 from training.results_io import read_json
 
 NAME = "finetune"

@@ -16,11 +16,11 @@ import numpy as np
 
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
 from training import distributed
-from training.cli import add_common, add_training, train_options
 from training.datasets.mitdb_beats import AAMI_CLASSES, DS1, DS2, NON_PACED, BeatSet, load_beats
 from training.engine import fit, predict_proba, seed_everything, state_hash
 from training.export import INTENDED_USE_AAMI, export_bundle, training_entry
 from training.metrics import aami_metrics
+from training.options import add_common, add_training, train_options
 from training.results_io import read_json, write_json
 
 NAME = "pretrain"
@@ -50,7 +50,10 @@ def split_beats(args: argparse.Namespace) -> tuple[BeatSet, BeatSet | None]:
     if args.synthetic:
         return _synthetic(args.synthetic, args.seed), None
     only = set(args.records) if args.records else None
-    pick = (lambda rs: [r for r in rs if only is None or r in only])
+
+    def pick(records: list[str]) -> list[str]:
+        return [r for r in records if only is None or r in only]
+
     if args.split == "inter":
         return load_beats(args.data / "mitdb", pick(DS1), DEFAULT_CONFIG, args.workers), load_beats(
             args.data / "mitdb", pick(DS2), DEFAULT_CONFIG, args.workers)
@@ -64,7 +67,7 @@ def split_beats(args: argparse.Namespace) -> tuple[BeatSet, BeatSet | None]:
 
 
 def main(args: argparse.Namespace) -> dict:
-    from ecgcrt_gui.core.model import architecture, build_model
+    from ecgcrt_gui.core.model.network import architecture, build_model
 
     kind = distributed.resolve_kind(args.device)
     world = distributed.init(kind)

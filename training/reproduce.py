@@ -12,12 +12,14 @@ import os
 import time
 from pathlib import Path
 
-from ecgcrt_gui.core.datapaths import MODELS_DIR
-from training.cli import RESULTS_DIR, add_common, run
+from ecgcrt_gui.core.support.resources import DEMO_COHORT, MODELS_DIR
+from training import cohort_cmd, crossval, finetune, pretrain
 from training.datasets.crt_demo_cohort import DEFAULT_SEED
+from training.options import RESULTS_DIR, add_common, run_command
 
 NAME = "reproduce"
 HELP = "rebuild the bundled models, cohort and results end to end"
+_MODULES = {m.NAME: m for m in (cohort_cmd, pretrain, crossval, finetune)}
 STEPS = ("cohort", "pretrain-inter", "pretrain-intra", "pretrain-all", "crossval", "finetune")
 
 
@@ -44,7 +46,7 @@ def steps(args: argparse.Namespace) -> dict[str, list[str]]:
     common = ["--workers", str(args.workers)] + (["--data", str(args.data)] if args.data is not None else [])
     train = ["--depth", str(args.depth), "--device", args.device, "--results", _short(args.results),
              "--batch-size", str(args.batch_size)]
-    cohort = _short(args.models / "demo_cohort.csv")
+    cohort = _short(args.models / DEMO_COHORT.name)
     pretrained = _short(args.models / "aami_resnet{depth}.pt")
     pre = ["--epochs", str(args.pretrain_epochs), "--beats-per-epoch", str(args.beats_per_epoch), "--seed", str(args.seed)]
     fine = ["--epochs", str(args.finetune_epochs), "--beats-per-epoch", str(args.finetune_beats_per_epoch),
@@ -73,7 +75,7 @@ def main(args: argparse.Namespace) -> dict:
             continue
         t0 = time.time()
         print(f"== {name}: python -m training {' '.join(argv)}", flush=True)
-        run(argv)
+        run_command(_MODULES[argv[0]], argv[1:])
         timings[name] = round(time.time() - t0, 1)
         print(f"== {name} done in {timings[name]:.0f} s", flush=True)
     print("== timings (s): " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()), flush=True)

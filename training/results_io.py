@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ecgcrt_gui.core.atomic import write_text
+from ecgcrt_gui.core.support.atomic import write_text
 
 
 def write_json(path: Path, obj: dict) -> Path:

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import numpy as np
 
-from . import beats as beats_mod
-from . import guideline, morphology, rpeaks as rpeaks_mod, spectrogram
-from .assessment import Assessment
-from .config import DEFAULT_CONFIG
-from .guideline import ClinicalInputs
-from .record import EcgRecord
+from ecgcrt_gui.core import morphology
+from ecgcrt_gui.core.assessment import Assessment
+from ecgcrt_gui.core.config import DEFAULT_CONFIG
+from ecgcrt_gui.core.guidelines import engine as guideline
+from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
+from ecgcrt_gui.core.record import EcgRecord
+from ecgcrt_gui.core.signal import beats as beats_mod
+from ecgcrt_gui.core.signal import rpeaks as rpeaks_mod
+from ecgcrt_gui.core.signal import spectrogram
 
 Progress = Callable[[float, str], None]
 
@@ -130,7 +133,7 @@ def _classify_beats(
     images: np.ndarray, image_beats: np.ndarray, n_beats: int, device: str, warnings: list[str]
 ) -> list[str] | None:
     """AAMI class per R-peak from the bundled beat classifier; None where it cannot run."""
-    from . import inference  # torch loads here, not at start-up
+    from ecgcrt_gui.core.model import inference  # torch loads here, not at start-up
 
     try:
         classifier = inference.BeatClassifier(inference.load_default("aami"), device=device)
@@ -145,7 +148,7 @@ def _classify_beats(
 
 
 def _predict(images: np.ndarray, model_path: str | Path | None, device: str, warnings: list[str]):
-    from . import inference
+    from ecgcrt_gui.core.model import inference
 
     bundle = inference.load_default("crt") if model_path is None else inference.load_bundle(model_path)
     prediction = inference.Predictor(bundle, device=device).predict(images)

@@ -8,40 +8,63 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import __version__
-from .record import EcgRecord
+from ecgcrt_gui import __version__
+from ecgcrt_gui.core.record import EcgRecord
 
 if TYPE_CHECKING:  # the heavy types are only needed for hints
-    from .beats import Beats
-    from .delineate import Delineation
-    from .guideline import ClinicalInputs, GuidelineResult
-    from .inference import Prediction
-    from .morphology import Morphology
+    from ecgcrt_gui.core.guidelines.engine import ClinicalInputs, GuidelineResult
+    from ecgcrt_gui.core.model.inference import Prediction
+    from ecgcrt_gui.core.morphology.reading import Morphology
+    from ecgcrt_gui.core.signal.beats import Beats
+    from ecgcrt_gui.core.signal.delineate import Delineation
 
 SCHEMA = "ecgcrt.assessment/1"
 
 
 @dataclass
 class Assessment:
+    """Everything the pipeline found in one ECG (`analysis.analyze`), read by the GUI, the CLI and the report.
+
+    Sample indices are at the record's own sampling rate; n = number of R-peaks.
+
+    record: the ECG as read (signal float32 mV [samples x leads], fs, lead names, patient meta).
+    inputs: the clinician's inputs (LVEF, NYHA, sex, rhythm, yes/no questions) the guidelines used.
+    rpeaks: int64 [n], R-peak sample indices, sorted; rpeaks_edited: True when the user edited them.
+    beats: the 1.2-RR beat windows around each R-peak (start/end sample indices, [n] each).
+    heart_rate_bpm: mean heart rate from the RR intervals; None with fewer than two beats.
+    delineation: per-beat QRS onset/offset (sample index, -1 where not found) and the global QRS
+        duration in ms (median over the dominant beats; None where not measurable).
+    aami_classes: AAMI class per R-peak (N/S/V/F/Q, [n]); None where the beat classifier did not run.
+    morphology: what the criteria found (label, Strauss/AHA verdicts, every criterion).
+    morphology_label: the label the guidelines use: `morphology.label`, or the clinician's own reading
+        where they overrode it (to_json reports both, and whether it was overridden).
+    model_leads: the two leads that became the image channels (model_leads of PreprocessConfig, or substitutes).
+    images: float32 [k, 2, H, W] beat spectrograms, the networks' input; None when no beat could be imaged.
+    image_beats: int [k], the R-peak index (into rpeaks) of each image.
+    prediction: the CRT model's patient-level P(response) with its per-beat spread; None when not run.
+    guidelines: one result per guideline (class of recommendation, level, reason, missing inputs).
+    warnings: human-readable sentences about anything that limits the result.
+    """
+
     record: EcgRecord
-    inputs: "ClinicalInputs"
+    inputs: ClinicalInputs
     rpeaks: np.ndarray
     rpeaks_edited: bool
-    beats: "Beats"
+    beats: Beats
     heart_rate_bpm: float | None
-    delineation: "Delineation"
+    delineation: Delineation
     aami_classes: list[str] | None
-    morphology: "Morphology"
+    morphology: Morphology
     morphology_label: str
     model_leads: list[str]
     images: np.ndarray | None
     image_beats: np.ndarray
-    prediction: "Prediction | None"
-    guidelines: list["GuidelineResult"]
+    prediction: Prediction | None
+    guidelines: list[GuidelineResult]
     warnings: list[str]
 
     def to_json(self) -> dict[str, Any]:
-        """The command-line contract (DESIGN.md), schema ecgcrt.assessment/1; JSON-serialisable."""
+        """The command-line contract (docs/ARCHITECTURE.md), schema ecgcrt.assessment/1; JSON-serialisable."""
         rec = self.record
         d = self.delineation
         morphology = self.morphology.to_dict()

@@ -41,7 +41,7 @@ class PreprocessConfig:
         return json.loads(json.dumps(asdict(self)))
 
     @classmethod
-    def from_dict(cls, data: dict) -> "PreprocessConfig":
+    def from_dict(cls, data: dict) -> PreprocessConfig:
         """Inverse of to_dict; unknown keys are an error, not silently dropped."""
         names = {f.name for f in fields(cls)}
         unknown = set(data) - names

@@ -8,10 +8,9 @@ the assessment JSON (schema ecgcrt.assessment/1) and tolerates missing parts. No
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
-
 
 import numpy as np
 from reportlab.lib import colors
@@ -37,14 +36,13 @@ from reportlab.platypus import (
 )
 
 from ecgcrt_gui import __version__
-from ecgcrt_gui.core.atomic import atomic_path
-from ecgcrt_gui.core.preprocess import remove_baseline
+from ecgcrt_gui.core import leadlayout
 from ecgcrt_gui.core.record import EcgRecord
+from ecgcrt_gui.core.signal.preprocess import remove_baseline
+from ecgcrt_gui.core.support.atomic import atomic_path
 
 NOTICE = "For research use; not a medical device."
 DEMO_NOTICE = "The bundled model is trained on simulated outcomes."
-STANDARD_LAYOUT = (("I", "aVR", "V1", "V4"), ("II", "aVL", "V2", "V5"), ("III", "aVF", "V3", "V6"))
-RHYTHM_LEAD = "II"
 
 PAPER_SPEED = 25 * mm  # per second
 GAIN = 10 * mm  # per mV
@@ -117,7 +115,7 @@ def _build(a: dict, record: EcgRecord, filename: str, fonts: tuple[str, str], co
     """Write the PDF to filename; returns its number of pages."""
     regular, bold = fonts
     styles = _styles(regular, bold, scale)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     footer = f"ECG-CRT {__version__} · generated {stamp} · {NOTICE}"
 
     land_w, land_h = landscape(A4)
@@ -294,22 +292,22 @@ def _draw_ecg_page(canvas: Canvas, record: EcgRecord, regular: str, bold: str) -
     shown = min(record.duration_s, STRIP_S)
     note = (f"25 mm/s · 10 mm/mV · grid 1 mm / 5 mm (0.04 s, 0.1 mV / 0.2 s, 0.5 mV) · "
             f"0.5 Hz high-pass, zero phase · {shown:.1f} s of {record.duration_s:.1f} s shown")
-    if len(rows) < len(record.leads) and not _is_standard(record):
+    if len(rows) < len(record.leads) and not leadlayout.has_twelve_leads(record):
         note += f" · first {len(rows)} of {len(record.leads)} leads"
     canvas.drawString(x0, y0 - 3.5 * mm, note)
 
 
-def _is_standard(record: EcgRecord) -> bool:
-    return all(lead in record.leads for row in STANDARD_LAYOUT for lead in row)
-
-
 def _layout(record: EcgRecord) -> list[list[tuple[float, float, str]]]:
-    """Rows of (start s, span s, lead): the 3 x 4 layout plus rhythm strip, or one lead per row."""
-    if _is_standard(record):
-        quarter = STRIP_S / 4
-        rows = [[(c * quarter, quarter, lead) for c, lead in enumerate(row)] for row in STANDARD_LAYOUT]
-        return rows + [[(0.0, STRIP_S, RHYTHM_LEAD)]]
-    return [[(0.0, STRIP_S, lead)] for lead in record.leads[:MAX_STACKED]]
+    """Rows of (start s, span s, lead), top to bottom: the cart's 3 x 4 layout plus rhythm strip
+    (`leadlayout`, shared with the GUI), or one lead per row; at most STRIP_S seconds each."""
+    if leadlayout.has_twelve_leads(record):
+        traces = leadlayout.twelve_lead(record)
+    else:
+        traces = leadlayout.stacked(record)[:MAX_STACKED]
+    rows: dict[float, list[tuple[float, float, str]]] = {}
+    for t in traces:
+        rows.setdefault(t.offset_mv, []).append((t.t0, min(t.t1, STRIP_S) - t.t0, t.label))
+    return [rows[offset] for offset in sorted(rows, reverse=True)]
 
 
 def _draw_grid(canvas: Canvas, x0: float, y0: float, w: float, h: float) -> None:

@@ -16,25 +16,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def make_app():
-    """The QApplication, high-DPI aware, with pyqtgraph's options set once."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-        app = QApplication(sys.argv[:1])
-    # Settings live under these names (also when a test harness made the QApplication).
-    app.setApplicationName("ecgcrt-gui")
-    app.setOrganizationName("ECG-CRT")
-    import pyqtgraph as pg
-
-    pg.setConfigOptions(antialias=True, foreground="k")
-    return app
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:
@@ -42,8 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         from ecgcrt_gui.gui.selftest import run_self_test
 
         return run_self_test()
-    app = make_app()
     from ecgcrt_gui.gui.mainwindow import MainWindow
+    from ecgcrt_gui.gui.qtapp import make_app
+
+    app = make_app()
 
     window = MainWindow()
     window.show()

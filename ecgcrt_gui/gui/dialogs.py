@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import html
-import json
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
-
-
-def read_card(weights: Path) -> dict:
-    """The model card beside a weights file (plain reading; verification happens on load)."""
-    from ecgcrt_gui.core.bundle import BundleError, card_path
-
-    path = card_path(weights)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise BundleError(f"the model card {path.name} cannot be read: {exc}") from None
 
 
 class ModelCardDialog(QDialog):

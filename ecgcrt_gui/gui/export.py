@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 
-from ecgcrt_gui.core.atomic import write_text
+from ecgcrt_gui.core.support.atomic import write_text
 
 
 def default_folder() -> Path:

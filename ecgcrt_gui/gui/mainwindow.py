@@ -7,26 +7,34 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QScrollArea, QWidget,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QWidget,
 )
 
-from ecgcrt_gui.core.datapaths import SAMPLES_DIR
-from ecgcrt_gui.gui.dialogs import ModelCardDialog, read_card
+from ecgcrt_gui.core.model.bundle import read_card
+from ecgcrt_gui.core.support.resources import DEMO_ECG
+from ecgcrt_gui.gui.dialogs import ModelCardDialog
 from ecgcrt_gui.gui.export import default_folder
-from ecgcrt_gui.gui.guideline_panel import GuidelinePanel
-from ecgcrt_gui.gui.leadview import LeadView
-from ecgcrt_gui.gui.prediction_panel import PredictionPanel
+from ecgcrt_gui.gui.leads.leadview import LeadView
+from ecgcrt_gui.gui.panels.guideline_panel import GuidelinePanel
+from ecgcrt_gui.gui.panels.prediction_panel import PredictionPanel
+from ecgcrt_gui.gui.panels.spectrogram_panel import SpectrogramPanel
 from ecgcrt_gui.gui.session import Session
-from ecgcrt_gui.gui.spectrogram_panel import SpectrogramPanel
 
 TITLE = "ECG-CRT — for research use; not a medical device"
-DEMO_ECG = SAMPLES_DIR / "00338_hr.hea"
 MAX_RECENT = 8
 DEVICES = (("auto", "Automatic (GPU if usable)"), ("cpu", "CPU"), ("cuda", "CUDA GPU"))
 
 
 def settings() -> QSettings:
-    """The user's settings (organisation and application names are set in app.make_app)."""
+    """The user's settings (organisation and application names are set in qtapp.make_app)."""
     return QSettings()
 
 
@@ -355,8 +363,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Using weights {path}" if path else "Using the bundled model", 8000)
 
     def show_model_card(self) -> None:
-        from ecgcrt_gui.core.bundle import BundleError
-        from ecgcrt_gui.core.inference import CRT_MODEL
+        from ecgcrt_gui.core.model.bundle import BundleError
+        from ecgcrt_gui.core.model.inference import CRT_MODEL
 
         try:
             card = read_card(Path(self.session.model_path or CRT_MODEL))

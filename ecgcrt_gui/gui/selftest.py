@@ -67,13 +67,14 @@ def run_self_test() -> int:
 def _run(tmp: Path, t0: float) -> str:
     from PySide6.QtCore import QSettings
 
-    from ecgcrt_gui.gui.app import make_app
+    from ecgcrt_gui.gui.qtapp import make_app
 
     # The self-test must not read or change the user's settings.
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
     app = make_app()
-    from ecgcrt_gui.gui.mainwindow import DEMO_ECG, MainWindow
+    from ecgcrt_gui.core.support.resources import DEMO_ECG
+    from ecgcrt_gui.gui.mainwindow import MainWindow
 
     window = MainWindow(show_dialogs=False)
     window.resize(1500, 950)

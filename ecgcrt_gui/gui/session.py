@@ -18,7 +18,7 @@ from ecgcrt_gui.gui import workers
 class PeakEdit(QUndoCommand):
     """Replace the R-peak list; undo restores the previous one (None = the detector's own)."""
 
-    def __init__(self, session: "Session", before: np.ndarray | None, after: np.ndarray, text: str):
+    def __init__(self, session: Session, before: np.ndarray | None, after: np.ndarray, text: str):
         super().__init__(text)
         self._session, self._before, self._after = session, before, after
 
@@ -43,7 +43,7 @@ class Session(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        from ecgcrt_gui.core.guideline import ClinicalInputs
+        from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
 
         self.record = None
         self.display_signal: np.ndarray | None = None  # the record's leads, baseline wander removed (core)
@@ -77,7 +77,7 @@ class Session(QObject):
 
         def job(progress, cancelled):
             from ecgcrt_gui.core import io
-            from ecgcrt_gui.core.preprocess import remove_baseline
+            from ecgcrt_gui.core.signal.preprocess import remove_baseline
 
             progress(0.1, f"Reading {path.name}")
             record = io.read(path)
@@ -87,7 +87,7 @@ class Session(QObject):
         self._run("open", f"Opening {path.name}", job, self._on_read, "Cannot open the ECG")
 
     def _on_read(self, result) -> None:
-        from ecgcrt_gui.core.guideline import ClinicalInputs
+        from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
 
         record, self.display_signal = result
         self.record = record
@@ -181,7 +181,7 @@ class Session(QObject):
         path = Path(path)
 
         def job(progress, cancelled):
-            from ecgcrt_gui.core.bundle import load_bundle
+            from ecgcrt_gui.core.model.bundle import load_bundle
 
             progress(0.2, f"Verifying {path.name}")
             load_bundle(path)

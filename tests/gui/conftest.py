@@ -24,8 +24,8 @@ def isolated_settings(tmp_path_factory):
 def window(qtbot):
     from PySide6.QtCore import QThreadPool
 
-    from ecgcrt_gui.gui.app import make_app
     from ecgcrt_gui.gui.mainwindow import MainWindow
+    from ecgcrt_gui.gui.qtapp import make_app
 
     make_app()
     from ecgcrt_gui.gui.mainwindow import settings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecgcrt_gui.core.datapaths import SAMPLES_DIR
+from ecgcrt_gui.core.support.resources import SAMPLES_DIR
 from ecgcrt_gui.gui.export import default_folder
 
 

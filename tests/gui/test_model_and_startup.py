@@ -7,7 +7,8 @@ import os
 import subprocess
 import sys
 
-from ecgcrt_gui.gui.dialogs import ModelCardDialog, read_card
+from ecgcrt_gui.core.model.bundle import SCHEMA, read_card
+from ecgcrt_gui.gui.dialogs import ModelCardDialog
 
 
 def test_tampered_weights_are_refused_with_a_plain_reason(qtbot, window, tmp_path):
@@ -27,8 +28,9 @@ def test_tampered_weights_are_refused_with_a_plain_reason(qtbot, window, tmp_pat
 
 
 def test_model_card_is_shown_as_a_tree(qtbot, tmp_path):
-    card = {"name": "crt_resnet18", "version": "0.1", "demonstration": True,
+    card = {"schema": SCHEMA, "name": "crt_resnet18", "version": "0.1", "task": "crt_response", "demonstration": True,
             "architecture": {"depth": 18, "num_classes": 2}, "classes": ["non-responder", "responder"],
+            "preprocessing": {}, "weights_sha256": "0" * 64,
             "metrics": [{"fold": 1, "auc": 0.7}, {"fold": 2, "auc": 0.72}]}
     (tmp_path / "m.json").write_text(json.dumps(card))
     dialog = ModelCardDialog(read_card(tmp_path / "m.pt"))
@@ -46,7 +48,7 @@ def test_model_card_is_shown_as_a_tree(qtbot, tmp_path):
 def test_window_opens_without_importing_torch():
     code = (
         "import sys, time; t = time.perf_counter();"
-        "from ecgcrt_gui.gui.app import make_app; app = make_app();"
+        "from ecgcrt_gui.gui.qtapp import make_app; app = make_app();"
         "from ecgcrt_gui.gui.mainwindow import MainWindow; w = MainWindow(show_dialogs=False); w.show();"
         "app.processEvents(); print(round(time.perf_counter() - t, 2), 'torch' in sys.modules)"
     )

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
 
-from ecgcrt_gui.gui.leadview import caliper_text
-from ecgcrt_gui.gui.paper import pixels_per_mm
+from ecgcrt_gui.gui.leads.leadview import caliper_text
+from ecgcrt_gui.gui.leads.paper import pixels_per_mm
 
 
 def test_caliper_text_reads_interval_voltage_and_rate():
@@ -45,7 +45,7 @@ def test_twelve_lead_and_stacked_layouts(qtbot, window):
     qtbot.waitUntil(lambda: window.session.record is not None, timeout=30_000)
     view = window.lead_view
     # The traces are the core's baseline-corrected leads: no slow drift left, unlike the raw file.
-    from ecgcrt_gui.core.preprocess import remove_baseline
+    from ecgcrt_gui.core.signal.preprocess import remove_baseline
 
     record = window.session.record
     assert np.allclose(view.signal, remove_baseline(record.signal, record.fs))
@@ -121,7 +121,7 @@ def test_dropped_file_opens_and_joins_recent_files(qtbot, window, ludb):
 
 
 def test_criterion_values_read_plainly():
-    from ecgcrt_gui.gui.guideline_panel import format_value
+    from ecgcrt_gui.gui.panels.guideline_panel import format_value
 
     assert format_value({"V1": "QS", "V2": None}) == "V1 QS"
     assert format_value({"V5": [64], "I": [66, 84], "V1": []}) == "V5 64, I 66 84"

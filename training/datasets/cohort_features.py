@@ -12,7 +12,8 @@ from training.cache import cached
 
 
 def _build(record_path: Path, cfg: PreprocessConfig) -> dict[str, np.ndarray]:
-    from ecgcrt_gui.core import beats, io, morphology, rpeaks, spectrogram
+    from ecgcrt_gui.core import io, morphology
+    from ecgcrt_gui.core.signal import beats, rpeaks, spectrogram
 
     record = io.read(record_path)
     peaks = rpeaks.detect(record.signal, record.fs, cfg)
@@ -43,7 +44,8 @@ def all_features(paths: list[Path], cfg: PreprocessConfig = DEFAULT_CONFIG, work
 
 def measured_lbbb(record_path: str | Path, cfg: PreprocessConfig = DEFAULT_CONFIG) -> int:
     """1 if the app's morphology classifier calls the ECG LBBB (for cohorts without an lbbb column)."""
-    from ecgcrt_gui.core import io, morphology, rpeaks
+    from ecgcrt_gui.core import io, morphology
+    from ecgcrt_gui.core.signal import rpeaks
 
     record = io.read(record_path)
     peaks = rpeaks.detect(record.signal, record.fs, cfg)

@@ -105,7 +105,7 @@ def header(seed: int, cfg: PreprocessConfig) -> str:
     """The comment header that states how the cohort was generated."""
     return "\n".join([
         "# ECG-CRT demonstration cohort. ECGs are REAL (PTB-XL records 1-500, LUDB 200); CRT responses are SIMULATED.",
-        "# Inclusion: QRS duration > 120 ms as measured by ecgcrt_gui.core.delineate (qrs_ms).",
+        "# Inclusion: QRS duration > 120 ms as measured by ecgcrt_gui.core.signal.delineate (qrs_ms).",
         "# lbbb: the database's label (PTB-XL scp_codes CLBBB; LUDB 'Complete left bundle branch block').",
         "# p_response = P(response | lbbb, qrs_ms) by Bayes' rule from He et al. Table 1: P(R) = 0.648,",
         "#   P(LBBB|R) = 0.957, P(LBBB|NR) = 0.520, QRS|R ~ N(179.4, 19.8), QRS|NR ~ N(158.4, 23.7) ms,",

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ecgcrt_gui.core.datapaths import data_dir
+from ecgcrt_gui.core.support.datapaths import data_dir
 
 RESPONSE_LVESV_REDUCTION = 0.15
 META_KEYS = ("root", "demonstration", "seed", "preprocessing_digest")  # `# key: value` comments read

@@ -42,7 +42,8 @@ def annotated_beats(record_path: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _build_record(record_path: Path, cfg: PreprocessConfig) -> dict[str, np.ndarray]:
-    from ecgcrt_gui.core import io, spectrogram
+    from ecgcrt_gui.core import io
+    from ecgcrt_gui.core.signal import spectrogram
 
     record = io.read(record_path.with_suffix(".hea"))
     signal2, _, _ = spectrogram.model_signal(record, cfg)
@@ -69,7 +70,7 @@ class BeatSet:
     def __len__(self) -> int:
         return len(self.labels)
 
-    def subset(self, idx: np.ndarray) -> "BeatSet":
+    def subset(self, idx: np.ndarray) -> BeatSet:
         return BeatSet(self.images[idx], self.labels[idx], self.record[idx])
 
     def class_counts(self) -> np.ndarray:

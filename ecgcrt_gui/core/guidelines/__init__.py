@@ -1,1 +1,1 @@
-"""CRT recommendation tables, one module per guideline (data for `ecgcrt_gui.core.guideline`)."""
+"""CRT recommendation tables, one module per guideline (data for `ecgcrt_gui.core.guidelines.engine`)."""

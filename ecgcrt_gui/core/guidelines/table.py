@@ -2,7 +2,7 @@
 
 A row (Rule) holds the conditions under which one recommendation applies, its class of
 recommendation, its level of evidence and the recommendation's wording. The tables are data;
-`ecgcrt_gui.core.guideline` evaluates them all with one generic engine.
+`ecgcrt_gui.core.guidelines.engine` evaluates them all with one generic engine.
 """
 
 from __future__ import annotations

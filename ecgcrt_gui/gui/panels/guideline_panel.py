@@ -8,11 +8,21 @@ import html
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QSpinBox, QTextBrowser, QToolButton,
-    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QSpinBox,
+    QTextBrowser,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from ecgcrt_gui.core.guideline import GUIDELINES, MORPHOLOGY_LABELS, ClinicalInputs
+from ecgcrt_gui.core.guidelines.engine import GUIDELINES, LVEF_RANGE, MORPHOLOGY_LABELS, ClinicalInputs
 from ecgcrt_gui.core.guidelines.table import OPTIONAL_INPUTS
 
 NOT_ENTERED = "not entered"
@@ -41,7 +51,7 @@ class GuidelinePanel(QWidget):
         self.session = session
         self._filling = False
         self.lvef = QSpinBox()
-        self.lvef.setRange(0, 80)
+        self.lvef.setRange(LVEF_RANGE[0] - 1, LVEF_RANGE[1])  # the value below the range reads "not entered"
         self.lvef.setSuffix(" %")
         self.lvef.setSpecialValueText(NOT_ENTERED)
         self.lvef.setToolTip("Left-ventricular ejection fraction (%) from echocardiography; "
@@ -158,7 +168,7 @@ class GuidelinePanel(QWidget):
         """Show the session's inputs (a new patient starts with none but the file's sex)."""
         inputs = self.session.inputs
         self._filling = True
-        self.lvef.setValue(int(round(inputs.lvef)) if inputs.lvef is not None else 0)
+        self.lvef.setValue(int(round(inputs.lvef)) if inputs.lvef is not None else self.lvef.minimum())
         self.nyha.setCurrentIndex(inputs.nyha or 0)
         self.sex.setCurrentIndex([v for _, v in SEX_ITEMS].index(inputs.sex))
         self.rhythm.setCurrentIndex([v for _, v in RHYTHM_ITEMS].index(inputs.rhythm))
@@ -169,7 +179,7 @@ class GuidelinePanel(QWidget):
 
     def inputs(self) -> ClinicalInputs:
         return ClinicalInputs(
-            lvef=float(self.lvef.value()) if self.lvef.value() > 0 else None,
+            lvef=float(self.lvef.value()) if self.lvef.value() > self.lvef.minimum() else None,
             nyha=self.nyha.currentIndex() or None,
             sex=SEX_ITEMS[self.sex.currentIndex()][1],
             rhythm=RHYTHM_ITEMS[self.rhythm.currentIndex()][1],

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ecgcrt_gui.core.delineate import Delineation, band_limit, delineate
-from ecgcrt_gui.core.morphology_criteria import (
+from ecgcrt_gui.core.morphology.criteria import (
     Criterion,
     aha_absent_q,
     aha_broad_r,
@@ -28,11 +27,11 @@ from ecgcrt_gui.core.morphology_criteria import (
     strauss_qs_rs,
     verdict,
 )
-from ecgcrt_gui.core.morphology_pacing import PacingEvidence, detect_pacing
-from ecgcrt_gui.core.morphology_waves import LeadQrs, read_lead
+from ecgcrt_gui.core.morphology.pacing import PacingEvidence, detect_pacing
+from ecgcrt_gui.core.morphology.waves import LeadQrs, read_lead
 from ecgcrt_gui.core.record import EcgRecord
+from ecgcrt_gui.core.signal.delineate import Delineation, band_limit, delineate
 
-LABELS = ("LBBB", "RBBB", "IVCD", "paced", "normal", "undetermined")
 PRE_S, POST_S = 0.30, 0.45  # median-beat window around R
 STRAUSS_MS = {"M": 140.0, "F": 130.0}
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ecgcrt_gui.core.bundle import BundleError, ModelBundle, load_bundle
-from ecgcrt_gui.core.datapaths import MODELS_DIR
+from ecgcrt_gui.core.model.bundle import BundleError, ModelBundle, load_bundle
+from ecgcrt_gui.core.support.resources import MODELS_DIR
 
 if TYPE_CHECKING:
     import torch
@@ -84,7 +84,7 @@ def _cpu_name() -> str:
     return f"CPU ({torch.get_num_threads()} threads)"
 
 
-def choose_device(requested: str = "auto") -> tuple["torch.device", str, list[str]]:
+def choose_device(requested: str = "auto") -> tuple[torch.device, str, list[str]]:
     """(device, human-readable name, warnings) for 'auto', 'cpu' or 'cuda'."""
     import torch
 
@@ -101,12 +101,12 @@ def choose_device(requested: str = "auto") -> tuple["torch.device", str, list[st
     return torch.device("cpu"), _cpu_name(), []
 
 
-def _place(model: "torch.nn.Module", device: "torch.device") -> "torch.nn.Module":
+def _place(model: torch.nn.Module, device: torch.device) -> torch.nn.Module:
     """The model on `device`; a copy off the CPU, so the cached bundle's model stays usable by others."""
     return model if device.type == "cpu" else copy.deepcopy(model).to(device)
 
 
-def _forward(model: "torch.nn.Module", images: np.ndarray, device: "torch.device") -> np.ndarray:
+def _forward(model: torch.nn.Module, images: np.ndarray, device: torch.device) -> np.ndarray:
     """Logits float32 [k, classes], BATCH_SIZE images at a time; fp16 autocast on CUDA."""
     import torch
 

@@ -25,10 +25,10 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.signal import get_window, resample_poly
 
-from ecgcrt_gui.core.beats import segment
 from ecgcrt_gui.core.config import DEFAULT_CONFIG, PreprocessConfig
-from ecgcrt_gui.core.preprocess import remove_baseline
 from ecgcrt_gui.core.record import EcgRecord
+from ecgcrt_gui.core.signal.beats import segment
+from ecgcrt_gui.core.signal.preprocess import remove_baseline
 
 # Stand-ins, in order of preference, for a model lead the record lacks.
 SUBSTITUTES = {"II": ("I",), "V1": ("V2", "V3", "V4", "V5", "V6")}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ecgcrt_gui.core.morphology_waves import LeadQrs
+from ecgcrt_gui.core.morphology.waves import LeadQrs
 
 MET, NOT_MET, NOT_ASSESSABLE = "met", "not_met", "not_assessable"
 STRAUSS_NOTCH_LEADS = ("V1", "V2", "V5", "V6", "I", "aVL")

@@ -21,7 +21,7 @@ from scipy.ndimage import uniform_filter1d
 from scipy.signal import find_peaks
 
 from ecgcrt_gui.core.config import DEFAULT_CONFIG, PreprocessConfig
-from ecgcrt_gui.core.preprocess import bandpass, remove_baseline
+from ecgcrt_gui.core.signal.preprocess import bandpass, remove_baseline
 
 _SQI_BLOCK_S = 5.0  # signal quality is judged on blocks this long (several beats each)
 _LEVEL_BLOCK_S = 2.0  # a lead's "typical QRS" is the median of the maxima of blocks this long

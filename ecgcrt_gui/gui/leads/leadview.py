@@ -9,10 +9,11 @@ from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QActionGroup, QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolBar, QVBoxLayout, QWidget
 
+from ecgcrt_gui.core import leadlayout
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
-from ecgcrt_gui.gui import leadlayout, palette
-from ecgcrt_gui.gui.ecgviewbox import CALIPERS, EDIT, SELECT, EcgViewBox
-from ecgcrt_gui.gui.paper import GAINS_MM_MV, PAPER_COLOUR, PAPER_SPEEDS_MM_S, PaperGrid, TimeBands, pixels_per_mm
+from ecgcrt_gui.gui import palette
+from ecgcrt_gui.gui.leads.ecgviewbox import CALIPERS, EDIT, SELECT, EcgViewBox
+from ecgcrt_gui.gui.leads.paper import GAINS_MM_MV, PAPER_COLOUR, PAPER_SPEEDS_MM_S, PaperGrid, TimeBands, pixels_per_mm
 
 PEAK_TOLERANCE_PX = 10.0   # a click this close to an R-peak marker hits it
 CALIBRATION = ((-0.4, 0.0), (-0.35, 0.0), (-0.35, 1.0), (-0.15, 1.0), (-0.15, 0.0), (-0.1, 0.0))  # 1 mV pulse

@@ -20,11 +20,11 @@ def architecture(depth: int = 18, num_classes: int = 2) -> dict:
     return {"family": "resnet", "depth": depth, "in_channels": 2, "num_classes": num_classes, "stem": STEM}
 
 
-def build_model(architecture: dict) -> "torch.nn.Module":
+def build_model(architecture: dict) -> torch.nn.Module:
     """A randomly initialised ResNet as described by a model card's `architecture`."""
     from torch import nn
 
-    from ecgcrt_gui.core.torchvision_compat import resnet_constructor
+    from ecgcrt_gui.core.model.torchvision_compat import resnet_constructor
 
     family = architecture.get("family")
     depth = architecture.get("depth")

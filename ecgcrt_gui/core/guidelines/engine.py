@@ -23,13 +23,15 @@ from ecgcrt_gui.core.guidelines.table import (
     Guideline,
     Rule,
 )
+from ecgcrt_gui.core.morphology.labels import LABELS as MORPHOLOGY_LABELS
 
 __all__ = ["ClinicalInputs", "GuidelineResult", "GUIDELINES", "evaluate", "MORPHOLOGY_LABELS"]
 
-GUIDELINES: "OrderedDict[str, Guideline]" = OrderedDict(
+GUIDELINES: OrderedDict[str, Guideline] = OrderedDict(
     (g.name, g) for g in (esc2021.GUIDELINE, acc2012.GUIDELINE, hrs2023.GUIDELINE)
 )
-MORPHOLOGY_LABELS = ("LBBB", "RBBB", "IVCD", "paced", "normal", "undetermined")
+# The LVEF a clinician can enter (%): echocardiography does not report values outside it.
+LVEF_RANGE = (5, 80)
 _RANK = {"I": 3, "IIa": 2, "IIb": 1, "III": 0}
 _NYHA_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -38,7 +40,7 @@ _NYHA_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 class ClinicalInputs:
     """What the clinician states; None where unknown.
 
-    lvef: % (0-100); nyha: 1-4 (4 read as ambulatory class IV); sex: "M"/"F";
+    lvef: % (LVEF_RANGE); nyha: 1-4 (4 read as ambulatory class IV); sex: "M"/"F";
     rhythm: "sinus" or "af" (persistent/permanent AF). The optional yes/no inputs are taken as
     "no" when None.
     """
@@ -54,8 +56,8 @@ class ClinicalInputs:
     limited_survival: bool | None = None  # comorbidity/frailty: survival < 1 year
 
     def __post_init__(self) -> None:
-        if self.lvef is not None and not 0 <= self.lvef <= 100:
-            raise ValueError(f"LVEF must be 0-100 %, got {self.lvef}")
+        if self.lvef is not None and not LVEF_RANGE[0] <= self.lvef <= LVEF_RANGE[1]:
+            raise ValueError(f"LVEF must be {LVEF_RANGE[0]}-{LVEF_RANGE[1]} %, got {self.lvef}")
         if self.nyha is not None and self.nyha not in _NYHA_ROMAN:
             raise ValueError(f"NYHA class must be 1-4, got {self.nyha}")
         if self.sex not in (None, "M", "F"):

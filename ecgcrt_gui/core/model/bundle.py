@@ -13,8 +13,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecgcrt_gui.core.atomic import atomic_path, write_text
 from ecgcrt_gui.core.config import DEFAULT_CONFIG, PreprocessConfig
+from ecgcrt_gui.core.support.atomic import atomic_path, write_text
 
 if TYPE_CHECKING:
     import torch
@@ -31,7 +31,7 @@ class BundleError(Exception):
 class ModelBundle:
     path: Path
     card: dict
-    model: "torch.nn.Module"  # eval mode, on the CPU
+    model: torch.nn.Module  # eval mode, on the CPU
     config: PreprocessConfig
 
     @property
@@ -77,7 +77,10 @@ def save_bundle(state_dict: dict, card: dict, pt_path: str | os.PathLike) -> dic
     return card
 
 
-def _read_card(pt_path: Path) -> dict:
+def read_card(pt_path: str | os.PathLike) -> dict:
+    """The model card beside a weights file, checked for its schema and required fields (not yet
+    against the weights: `load_bundle` does that)."""
+    pt_path = Path(pt_path)
     path = card_path(pt_path)
     if not path.exists():
         raise BundleError(f"the model card {path.name} is missing beside {pt_path.name}; the weights cannot be verified")
@@ -114,7 +117,7 @@ def _check_preprocessing(card: dict) -> PreprocessConfig:
     return config
 
 
-def _fit_state_dict(model: "torch.nn.Module", state: dict, arch: dict) -> None:
+def _fit_state_dict(model: torch.nn.Module, state: dict, arch: dict) -> None:
     """Load `state` into `model` (as float32), or say plainly how it does not fit."""
     expected = model.state_dict()
     missing = [k for k in expected if k not in state]
@@ -134,12 +137,12 @@ def load_bundle(pt_path: str | os.PathLike) -> ModelBundle:
     """Load and verify a bundle; the model is in eval mode on the CPU. Raises BundleError."""
     import torch
 
-    from ecgcrt_gui.core.model import build_model
+    from ecgcrt_gui.core.model.network import build_model
 
     pt_path = Path(pt_path)
     if not pt_path.is_file():
         raise BundleError(f"model file not found: {pt_path}")
-    card = _read_card(pt_path)
+    card = read_card(pt_path)
     if file_sha256(pt_path) != card["weights_sha256"]:
         raise BundleError(
             f"the weights file {pt_path.name} does not match its model card: it may be corrupted or altered"

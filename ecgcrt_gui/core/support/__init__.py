@@ -1,0 +1,1 @@
+"""Plumbing shared by every stage: atomic file writes, where the bundled resources and the shared data live."""

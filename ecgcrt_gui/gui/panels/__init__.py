@@ -1,0 +1,1 @@
+"""The side panels: beat spectrogram, prediction, guidelines."""
