@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 from ecgcrt_gui import __version__
+from ecgcrt_gui.core.io.sniff import FORMATS
 
 NOTICE = "For research use; not a medical device."
 
@@ -23,8 +24,11 @@ examples:
   ecgcrt analyze patient.hea --lvef 30 --nyha 3 --sex F
   ecgcrt analyze patient.edf --json result.json --pdf report.pdf
   ecgcrt analyze export.csv --fs 500 --json -
+  ecgcrt analyze muse_export.xml --json -
 
-Formats: WFDB (.hea/.dat), EDF/EDF+, DICOM 12-lead waveform, CSV (one column per lead).
+Formats: WFDB (.hea/.dat), EDF/EDF+, DICOM 12-lead waveform, GE MUSE XML, Philips Sierra XML
+(1.03-1.04.02), HL7 aECG, SCP-ECG, CSV (one column per lead). The cart's own measurements and
+statements in a cart export are reported beside ours as "device_reading", labelled as the cart's.
 Exit status: 0 success; 2 when the ECG or the model file cannot be used (reason on stderr)."""
 
 # Optional yes/no ClinicalInputs fields that some guideline rows need; an absent flag means "no".
@@ -58,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="override the measured QRS morphology")
     reading = a.add_argument_group("reading the file")
     reading.add_argument("--fs", type=float, metavar="HZ", help="sampling rate, for CSV files without a time column")
-    reading.add_argument("--format", dest="fmt", choices=["wfdb", "edf", "dicom", "csv"],
+    reading.add_argument("--format", dest="fmt", choices=FORMATS,
                          help="force the file format (default: detected from content and extension)")
     model = a.add_argument_group("the model")
     model.add_argument("--model", metavar="FILE", help="CRT weights (.pt beside its .json model card); default: bundled")
@@ -125,8 +129,13 @@ def summary(result: dict) -> str:
     hr = result["heart_rate_bpm"]
     lines.append(f"beats: {len(result['rpeaks'])}" + (f", heart rate {hr:.0f} bpm" if hr else ""))
     qrs = result["qrs_duration_ms"]
-    lines.append(f"QRS duration: {f'{qrs:.0f} ms' if qrs is not None else 'not measurable'}; "
+    cart = result.get("device_reading") or {}
+    cart_qrs = f" · {cart['qrs_duration_ms']:.0f} ms (cart)" if cart.get("qrs_duration_ms") is not None else ""
+    ours = f"{qrs:.0f} ms (ours)" if qrs is not None else "not measurable (ours)"
+    lines.append(f"QRS duration: {ours if cart_qrs else ours.removesuffix(' (ours)')}{cart_qrs}; "
                  f"morphology: {result['morphology']['label']}")
+    if cart:
+        lines.append(f"cart's reading ({cart['system']}): " + ("; ".join(cart["statements"]) or "no statements"))
     pred = result["prediction"]
     if pred:
         lines.append(f"CRT response: p = {pred['probability']:.2f} ({pred['label']}, threshold "

@@ -21,6 +21,9 @@ EXCLUDED_MODULES = (
     "PySide6.QtSql", "PySide6.QtTest", "PySide6.QtDesigner", "PySide6.QtHelp",
     "PySide6.QtUiTools", "PySide6.QtXml", "PySide6.QtConcurrent", "PySide6.QtLabsStyleKit",
     "PySide6.QtDBus",
+    # ecgdatakit: the app uses its file parsers only, not its processing (a 64 MB denoising
+    # network), plotting, anonymisation or command line.
+    "ecgdatakit.processing", "ecgdatakit.plotting", "ecgdatakit.anonymize", "ecgdatakit.cli",
 )
 
 # Folders of data/binaries never read at run time: headers, C++ test programs, Qt's QML.
@@ -48,6 +51,7 @@ _DROPPED_GLOBS = (
     "*/Qt/plugins/qmltooling/*", "*/Qt/plugins/tls/*", "*/Qt/plugins/networkinformation/*",
     "*/Qt/plugins/designer/*", "*/Qt/plugins/generic/*",
     "*.pyi", "*.h", "*.hpp", "*.cuh", "*.cmake", "*.lib",
+    "ecgdatakit/processing/*",  # its network weights (64 MB), should a hook ever collect them
 )
 
 # Kept although a rule above matches: torch's shared-memory helper for tensors shared across processes.

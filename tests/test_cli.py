@@ -108,3 +108,32 @@ def test_unwritable_output_names_the_users_path(tmp_path, capsys):
     assert main(["analyze", str(DEMO_ECG), "--no-predict", "--pdf", str(target)]) == 1
     err = capsys.readouterr().err.strip()
     assert err == f"ecgcrt: cannot write {target}: No such file or directory"
+
+
+def test_cart_export_gives_device_reading_beside_ours(capsys, data):
+    out = run_json(capsys, str(data / "formats" / "philips" / "129DYPRG.XML"), "--no-predict")
+    assert out["record"]["format"] == "philips" and len(out["record"]["leads"]) == 12
+    assert out["record"]["acquired"] == "2011-12-01T07:27:34" and out["record"]["derived_leads"] == []
+    cart = out["device_reading"]
+    assert cart["qrs_duration_ms"] == 135 and cart["heart_rate_bpm"] == 41 and cart["pr_ms"] == 151
+    assert cart["system"].startswith("Philips XML") and cart["statements_source"] == "machine"
+    assert "Nonspecific intraventricular conduction delay (QRSd >115mS, not LBBB/RBBB)" in cart["statements"]
+    # ours is ours: measured, not copied from the cart
+    assert out["qrs_duration_ms"] is not None and out["qrs_duration_ms"] != cart["qrs_duration_ms"]
+    ours = round(out["qrs_duration_ms"])
+    if (ours >= 130) != (135 >= 130):
+        assert any("opposite sides of the guideline cut-off" in w for w in out["warnings"])
+
+    muse = run_json(capsys, str(data / "formats" / "ge_muse" / "muse_ecg1.xml"), "--no-predict")
+    assert muse["record"]["derived_leads"] == ["III", "aVR", "aVL", "aVF"]
+    assert muse["device_reading"]["statements"][0] == "Ventricular-paced rhythm"
+    if muse["morphology"]["measured_label"] != "paced":
+        assert any("The cart's statements read" in w and "paced" in w for w in muse["warnings"])
+    assert run_json(capsys, str(DEMO), "--no-predict")["device_reading"] is None
+
+
+def test_unsupported_philips_version_exits_2_with_one_line(capsys, data):
+    assert main(["analyze", str(data / "formats" / "philips" / "invalid-doc-version.xml")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("ecgcrt: invalid-doc-version.xml: ") and "SierraECG 1.05" in err

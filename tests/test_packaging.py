@@ -68,7 +68,7 @@ def test_launcher_picks_the_program_by_name(argv0, program, monkeypatch):
     "torch/lib/libtorchbind_test.so", "numpy/_core/tests/test_umath.py", "pandas\\tests\\frame\\x.py",
     "PySide6/Qt/qml/QtQuick/qmldir", "PySide6/Qt/plugins/platforms/libqeglfs.so",
     "PySide6/Qt/plugins/sqldrivers/libqsqlite.so", "torchvision/_C.so", "torchvision.libs/libcudart.so.13",
-    "PySide6/Qt/plugins/platformthemes/libqgtk3.so",
+    "PySide6/Qt/plugins/platformthemes/libqgtk3.so", "ecgdatakit/processing/nn/weights/deepfade_exp_1_ddp.pt",
 ])
 def test_filter_drops_files_never_read(dest):
     assert _load("bundle_filter").is_dropped(dest)
@@ -80,7 +80,7 @@ def test_filter_drops_files_never_read(dest):
     "PySide6/Qt/plugins/platforms/libqoffscreen.so", "PySide6/Qt/plugins/platforms/qwindows.dll",
     "PySide6/Qt/plugins/imageformats/libqsvg.so", "ecgcrt_gui/resources/samples/00338_hr.dat",
     "ecgcrt_gui/resources/models/crt_resnet18.pt", "numpy.libs/libscipy_openblas64_-1.so",
-    "reportlab/fonts/Vera.ttf", "torchvision/models/resnet.py",
+    "reportlab/fonts/Vera.ttf", "torchvision/models/resnet.py", "ecgdatakit/parsing/codecs/xli.py",
 ])
 def test_filter_keeps_what_the_app_reads(dest):
     assert not _load("bundle_filter").is_dropped(dest)

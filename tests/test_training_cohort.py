@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 
+import numpy as np
 import pytest
 
 from ecgcrt_gui.core.support.resources import DEMO_COHORT
@@ -96,3 +97,19 @@ def test_hospital_csv_outcomes(tmp_path, ludb):
     cohort = load_cohort(path)
     assert [r.response for r in cohort.rows] == [1, 0] and not cohort.demonstration
     assert {r.patient for r in cohort.rows} == {"p1"}
+
+
+def test_hospital_csv_takes_cart_exports(tmp_path, data, monkeypatch):
+    from training.cohort_data import prepare
+
+    monkeypatch.setenv("ECGCRT_CACHE", str(tmp_path / "cache"))
+    formats = data / "formats"
+    path = tmp_path / "carts.csv"
+    path.write_text("record,response,patient\n"
+                    f"{formats / 'ge_muse' / 'muse_ecg1.xml'},1,a\n{formats / 'philips' / '129DYPRG.XML'},0,b\n"
+                    f"{formats / 'hl7_aecg' / 'Example_aECG.xml'},1,c\n{formats / 'scp_ecg' / 'Example.scp'},0,d\n")
+    cohort = load_cohort(path)
+    assert [r.response for r in cohort.rows] == [1, 0, 1, 0]
+    prepared = prepare(cohort)
+    assert not prepared.dropped and all(len(images) >= 5 for images in prepared.images)
+    assert np.isfinite(prepared.features[:, 0]).all()  # our QRS measured on each

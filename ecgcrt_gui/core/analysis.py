@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ecgcrt_gui.core import morphology
+from ecgcrt_gui.core import device_reading, morphology
 from ecgcrt_gui.core.assessment import Assessment
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
 from ecgcrt_gui.core.guidelines import engine as guideline
@@ -78,6 +78,8 @@ def analyze(
     sex = inputs.sex or record.meta.get("sex")
     delineation, morph = morphology.measure(record, peaks, exclude=exclude, sex=sex)
     warnings.extend(delineation.warnings)
+    warnings.extend(device_reading.disagreements(record.device_reading, delineation.qrs_duration_ms, morph.label,
+                                                 guideline.qrs_cutoffs_ms()))
 
     prediction = None
     if predict and len(image_beats):

@@ -81,8 +81,10 @@ class Assessment:
                 "n_samples": rec.n_samples,
                 "duration_s": round(rec.duration_s, 3),
                 "leads": list(rec.leads),
+                "derived_leads": list(rec.derived_leads),
                 "age": rec.meta.get("age"),
                 "sex": rec.meta.get("sex"),
+                "acquired": rec.meta.get("acquired"),
             },
             "rpeaks": [int(r) for r in self.rpeaks],
             "rpeaks_edited": self.rpeaks_edited,
@@ -105,6 +107,8 @@ class Assessment:
             "prediction": self.prediction.to_dict() if self.prediction is not None else None,
             "inputs": dataclasses.asdict(self.inputs),
             "guidelines": [g.to_dict() for g in self.guidelines],
+            # the cart's own reading, as the file states it (never ours); null where the file has none
+            "device_reading": rec.device_reading.to_dict() if rec.device_reading is not None else None,
             "warnings": list(self.warnings),
         }
 

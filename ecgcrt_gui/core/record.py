@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ecgcrt_gui.core.device_reading import DeviceReading
+
 
 class EcgReadError(Exception):
     """A file that cannot be read as an ECG; the message is meant for a clinician."""
@@ -18,7 +20,11 @@ class EcgRecord:
     signal: float32 array [n_samples, n_leads] in millivolts.
     fs: sampling rate in Hz.
     leads: normalised lead names (I, II, III, aVR, aVL, aVF, V1..V6, or the file's own name).
-    meta: patient metadata where the file has it: age (years), sex ("M"/"F"), comments.
+    meta: patient metadata where the file has it: age (years), sex ("M"/"F"), acquired (ISO 8601
+    acquisition time), comments; never a patient's name or ID.
+    derived_leads: leads computed here from stored ones (III, aVR, aVL, aVF from I and II where a
+    cart stored 8 leads), not read from the file.
+    device_reading: the cart's own measurements and statements, where the file carries them.
     """
 
     signal: np.ndarray
@@ -27,6 +33,8 @@ class EcgRecord:
     path: str = ""
     format: str = ""
     meta: dict = field(default_factory=dict)
+    derived_leads: tuple[str, ...] = ()
+    device_reading: DeviceReading | None = None
 
     @property
     def n_samples(self) -> int:

@@ -8,6 +8,8 @@ the assessment JSON (schema ecgcrt.assessment/1) and tolerates missing parts. No
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -50,8 +52,10 @@ STRIP_S = 10.0  # seconds across the grid
 CAL_W = 10 * mm  # left band holding the 1-mV calibration pulse
 GRID_W = CAL_W + STRIP_S * PAPER_SPEED  # 260 mm
 GRID_H = 160 * mm
+SUMMARY_W = landscape(A4)[0] - 30 * mm - 12  # the summary box's text width (its cell pads 6 pt a side)
 MAX_STACKED = 12  # leads drawn when the record is not a standard 12-lead
 MAX_WARNINGS = 10
+MAX_CART_STATEMENTS = 8  # the cart's statements shown; the JSON keeps them all
 TEXT_SCALES = (1.0, 0.85, 0.72)
 
 MINOR = colors.Color(0.98, 0.78, 0.80)  # 1-mm lines
@@ -202,10 +206,20 @@ def _header_story(a: dict, record: EcgRecord, s: dict, stamp: str) -> list:
         Paragraph(_record_line(a, record), s["base"]),
         Paragraph(_inputs_line(a), s["base"]),
         Spacer(1, 1.5 * mm),
-        Table([[Paragraph(_summary_line(a), s["base"])]], colWidths=["100%"],
+        Table([[Paragraph(_summary_line(a), _one_line(_summary_line(a), s["base"], SUMMARY_W))]], colWidths=["100%"],
               style=[("BACKGROUND", (0, 0), (-1, -1), colors.Color(0.94, 0.95, 0.98)),
                      ("BOX", (0, 0), (-1, -1), 0.5, colors.Color(0.6, 0.65, 0.8))]),
     ]
+
+
+def _one_line(markup: str, style: ParagraphStyle, width: float) -> ParagraphStyle:
+    """style, its font shrunk (to 6.5 pt at least) where the text would not hold on one line of width."""
+    text = html.unescape(re.sub(r"<[^>]+>", "", markup))
+    needed = pdfmetrics.stringWidth(text, style.fontName, style.fontSize) * 1.06  # bold labels run wider
+    if needed <= width:
+        return style
+    size = max(6.5, style.fontSize * width / needed)
+    return ParagraphStyle(f"{style.name}-fit", parent=style, fontSize=size, leading=size * 1.2)
 
 
 def _file_name(a: dict, record: EcgRecord) -> str:
@@ -222,10 +236,13 @@ def _record_line(a: dict, record: EcgRecord) -> str:
         f"<b>Format</b> {escape((record.format or rec.get('format') or '?').upper())}",
         f"<b>Sampling</b> {record.fs:g} Hz",
         f"<b>Duration</b> {record.duration_s:.1f} s",
-        f"<b>Leads</b> {len(record.leads)}",
+        f"<b>Leads</b> {len(record.leads)}" + (f" ({len(record.derived_leads)} derived*)" if record.derived_leads else ""),
         f"<b>Age</b> {_fmt(age, '{:g}')}",
         f"<b>Sex</b> {escape(str(sex)) if sex else '—'}",
     ]
+    acquired = record.meta.get("acquired") or rec.get("acquired")
+    if acquired:
+        parts.append(f"<b>Acquired</b> {escape(str(acquired).replace('T', ' ')[:16])}")
     return " · ".join(parts)
 
 
@@ -240,9 +257,10 @@ def _inputs_line(a: dict) -> str:
 def _summary_line(a: dict) -> str:
     m = a.get("morphology") or {}
     p = a.get("prediction")
+    cart = a.get("device_reading") or {}
     parts = [
         f"<b>HR</b> {_fmt(a.get('heart_rate_bpm'), '{:.0f} bpm')}",
-        f"<b>QRS</b> {_fmt(a.get('qrs_duration_ms'), '{:.0f} ms')}",
+        f"<b>QRS</b> {_ours_and_cart(a.get('qrs_duration_ms'), cart.get('qrs_duration_ms'), 'ms')}",
         f"<b>Morphology</b> {escape(m.get('label') or 'undetermined')}",
     ]
     if p:
@@ -259,6 +277,13 @@ def _summary_line(a: dict) -> str:
 
 def _fmt(value, pattern: str) -> str:
     return "—" if value is None else escape(pattern.format(value))
+
+
+def _ours_and_cart(ours, cart, unit: str) -> str:
+    """'152 ms (ours) · 156 ms (cart)' where the file carries the cart's value, else ours alone."""
+    if cart is None:
+        return _fmt(ours, "{:.0f} " + unit)
+    return f"{_fmt(ours, '{:.0f} ' + unit)} (ours) · {_fmt(cart, '{:.0f} ' + unit)} (cart)"
 
 
 # ---------------------------------------------------------------- page 1: the ECG
@@ -280,7 +305,7 @@ def _draw_ecg_page(canvas: Canvas, record: EcgRecord, regular: str, bold: str) -
         for start_s, span_s, lead in row:
             _draw_trace(canvas, signal[:, record.leads.index(lead)], record.fs,
                         x0 + CAL_W + start_s * PAPER_SPEED, baseline, start_s, span_s)
-            _label(canvas, lead, x0 + CAL_W + start_s * PAPER_SPEED + 1.5 * mm,
+            _label(canvas, lead + ("*" if lead in record.derived_leads else ""), x0 + CAL_W + start_s * PAPER_SPEED + 1.5 * mm,
                    baseline + min(0.42 * row_h, 13 * mm), bold)
             if start_s > 0:  # lead change mark, as on a paper ECG
                 canvas.setLineWidth(0.8)
@@ -294,6 +319,8 @@ def _draw_ecg_page(canvas: Canvas, record: EcgRecord, regular: str, bold: str) -
             f"0.5 Hz high-pass, zero phase · {shown:.1f} s of {record.duration_s:.1f} s shown")
     if len(rows) < len(record.leads) and not leadlayout.has_twelve_leads(record):
         note += f" · first {len(rows)} of {len(record.leads)} leads"
+    if record.derived_leads:
+        note += " · * derived from I and II (not stored in the file)"
     canvas.drawString(x0, y0 - 3.5 * mm, note)
 
 
@@ -418,14 +445,17 @@ def _measurements_table(a: dict, s: dict) -> Table:
     m = a.get("morphology") or {}
     beats = a.get("qrs_beats") or {}
     rpeaks = a.get("rpeaks") or []
+    cart = a.get("device_reading") or {}
     qrs = _fmt(a.get("qrs_duration_ms"), "{:.0f} ms")
     if beats:
         qrs += f" (median over {beats.get('used', '?')} beats; {beats.get('excluded', 0)} excluded)"
+    if cart.get("qrs_duration_ms") is not None:
+        qrs = qrs.replace(" ms", " ms (ours)", 1) + f" · {cart['qrs_duration_ms']:.0f} ms (cart)"
     label = escape(m.get("label") or "undetermined")
     if m.get("overridden"):
         label += f" (set by the user; measured: {escape(str(m.get('measured_label')))})"
     rows = [
-        ["Heart rate", _fmt(a.get("heart_rate_bpm"), "{:.0f} bpm")],
+        ["Heart rate", _ours_and_cart(a.get("heart_rate_bpm"), cart.get("heart_rate_bpm"), "bpm")],
         ["R-peaks", f"{len(rpeaks)}" + (" (edited by the user)" if a.get("rpeaks_edited") else "")],
         ["QRS duration", qrs],
         ["QRS morphology", label],
@@ -433,8 +463,34 @@ def _measurements_table(a: dict, s: dict) -> Table:
         ["Strauss LBBB", _yes_no(m.get("strauss_lbbb"))],
         ["AHA/ACCF/HRS LBBB", _yes_no(m.get("aha_lbbb"))],
     ]
+    if cart:
+        rows.append(["The cart's reading (from the file, not measured by ECG-CRT)", _cart_text(cart)])
     cells = [[Paragraph(k, s["cellbold"]), Paragraph(v, s["cell"])] for k, v in rows]
     return _table(cells, [40 * mm, 140 * mm])
+
+
+def _cart_text(cart: dict) -> str:
+    """The cart's own reading from the file in one paragraph, labelled as the cart's."""
+    values = [("PR", cart.get("pr_ms"), "{:.0f} ms"), ("QT", cart.get("qt_ms"), "{:.0f} ms"),
+              ("QTc", cart.get("qtc_ms"), "{:.0f} ms"), ("P/QRS/T axes", _axes(cart), "{}")]
+    measured = " · ".join(f"{name} {_fmt(v, pattern)}" for name, v, pattern in values if v is not None)
+    if cart.get("from_wave_boundaries"):
+        measured += " (intervals from the cart's wave boundaries)"
+    source = {"confirmed": "confirmed by a physician in the ECG system", "overread": "edited by a reader in the "
+              "ECG system", "machine": "the cart's automatic interpretation"}.get(cart.get("statements_source"), "")
+    parts = [f"<b>{escape(cart.get('system') or 'cart')}</b>" + (f": {measured}" if measured else "")]
+    statements = cart.get("statements") or []
+    parts.append(f"<b>Statements</b>{f' ({source})' if source else ''}: "
+                 + (" · ".join(escape(t) for t in statements[:MAX_CART_STATEMENTS]) or "none in the file"))
+    if cart.get("machine_statements"):
+        parts.append("<b>The cart's own statements</b>: "
+                     + " · ".join(escape(t) for t in cart["machine_statements"][:MAX_CART_STATEMENTS]))
+    return "<br/>".join(parts)
+
+
+def _axes(cart: dict) -> str | None:
+    axes = [cart.get(key) for key in ("p_axis_deg", "qrs_axis_deg", "t_axis_deg")]
+    return None if all(v is None for v in axes) else " / ".join("—" if v is None else f"{v:.0f}°" for v in axes)
 
 
 def _yes_no(value) -> str:

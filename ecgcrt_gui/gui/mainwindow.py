@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         f = menus.addMenu("&File")
         self._action(f, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open, "Open an ECG file (WFDB, EDF, "
-                     "DICOM, CSV); you can also drop a file on the window")
+                     "DICOM, GE MUSE, Philips, HL7 aECG, SCP-ECG, CSV); you can also drop a file on the window")
         self.recent_menu = f.addMenu("Open &recent")
         self.recent_menu.setToolTipsVisible(True)
         self._action(f, "Open &demo ECG", lambda: self.open_path(DEMO_ECG),
@@ -385,8 +385,9 @@ class MainWindow(QMainWindow):
 
 def record_summary(record) -> str:
     name = Path(record.path).name if record.path else "ECG"
-    who = ", ".join(str(x) for x in (record.meta.get("sex"), record.meta.get("age") and f"{record.meta['age']} y")
-                    if x)
+    acquired = record.meta.get("acquired")
+    who = ", ".join(str(x) for x in (record.meta.get("sex"), record.meta.get("age") and f"{record.meta['age']} y",
+                                     acquired and f"recorded {acquired.replace('T', ' ')[:16]}") if x)
     return (f"{name} · {record.format or '?'} · {len(record.leads)} leads · {record.fs:g} Hz · "
             f"{record.duration_s:.1f} s" + (f" · {who}" if who else ""))
 

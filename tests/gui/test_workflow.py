@@ -126,3 +126,27 @@ def test_cancel_stops_the_analysis_quietly(qtbot, window, analysed):
     assert "F5" in window.prediction_panel.verdict.text()
     window.session.analyse()  # and it runs again on request
     analysed(window)
+
+
+def test_cart_exports_show_the_carts_reading_beside_ours(qtbot, window, analysed, data):
+    from ecgcrt_gui.core.io import FILE_FILTER
+
+    assert "*.xml" in FILE_FILTER and "*.scp" in FILE_FILTER  # File > Open offers them
+    panel = window.guideline_panel
+    for name, cart_qrs, statement in (("ge_muse/muse_ecg1.xml", 78, "Ventricular-paced rhythm"),
+                                      ("philips/129DYPRG.XML", 135, "Nonspecific intraventricular conduction delay")):
+        path = data / "formats" / name
+        window.open_path(path)
+        a = analysed(window, lambda a, path=path: a.record.path == str(path))
+        ours = a.delineation.qrs_duration_ms
+        assert f"QRS duration {ours:.0f} ms (ours) · {cart_qrs} ms (cart)" in panel.qrs.text()
+        assert panel.cart.isVisible()
+        assert "The cart's reading" in panel.cart.text() and statement in panel.cart.text()
+        assert len(a.record.leads) == 12
+    assert "Wide QRS rhythm" not in panel.cart.text()  # the MUSE file's statements are gone with it
+    labels = [label.toPlainText() for _, label in window.lead_view._labels]
+    assert "III (derived)" not in labels  # Philips stores all twelve
+    window.open_path(data / "formats" / "ge_muse" / "muse_ecg2.xml")
+    qtbot.waitUntil(lambda: window.session.record is not None and window.session.record.format == "muse"
+                    and window.session.record.path.endswith("muse_ecg2.xml"), timeout=30_000)
+    qtbot.waitUntil(lambda: "III (derived)" in [lb.toPlainText() for _, lb in window.lead_view._labels], timeout=10_000)

@@ -25,13 +25,21 @@ from ecgcrt_gui.core.guidelines.table import (
 )
 from ecgcrt_gui.core.morphology.labels import LABELS as MORPHOLOGY_LABELS
 
-__all__ = ["ClinicalInputs", "GuidelineResult", "GUIDELINES", "evaluate", "MORPHOLOGY_LABELS"]
+__all__ = ["ClinicalInputs", "GuidelineResult", "GUIDELINES", "evaluate", "MORPHOLOGY_LABELS", "qrs_cutoffs_ms"]
 
 GUIDELINES: OrderedDict[str, Guideline] = OrderedDict(
     (g.name, g) for g in (esc2021.GUIDELINE, acc2012.GUIDELINE, hrs2023.GUIDELINE)
 )
 # The LVEF a clinician can enter (%): echocardiography does not report values outside it.
 LVEF_RANGE = (5, 80)
+
+
+def qrs_cutoffs_ms() -> tuple[float, ...]:
+    """The QRS durations (ms) at which some guideline's recommendation changes (120, 130, 150)."""
+    return tuple(sorted({float(value) for g in GUIDELINES.values() for rule in g.rules
+                         for key, _, value in rule.when if key == "qrs_ms"}))
+
+
 _RANK = {"I": 3, "IIa": 2, "IIb": 1, "III": 0}
 _NYHA_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 

@@ -7,20 +7,30 @@ from pathlib import Path
 
 from ecgcrt_gui.core.io.validate import fail
 
-FORMATS = ("wfdb", "edf", "dicom", "csv")
+FORMATS = ("wfdb", "edf", "dicom", "csv", "muse", "philips", "aecg", "scp")
 
 EXTENSIONS = {
     ".hea": "wfdb", ".dat": "wfdb",
     ".edf": "edf", ".bdf": "edf",
     ".dcm": "dicom", ".dicom": "dicom",
     ".csv": "csv", ".tsv": "csv", ".txt": "csv",
+    ".xml": "xml",  # GE MUSE, Philips or HL7 aECG: told apart by the root element only
+    ".scp": "scp",
 }
+# The root element of each XML format (compared in lower case; a namespace prefix is ignored).
+XML_ROOTS = {"restingecg": "muse", "restingecgdata": "philips", "annotatedecg": "aecg"}
 
 _EDF_MAGIC = (b"0       ", b"\xffBIOSEMI")
 # A WFDB header's record line: name[/segments] n_signals [fs...]; text before it may be comments.
 _WFDB_RECORD_LINE = re.compile(rb"^[\w.-]+(/\d+)?[ \t]+\d+([ \t]+[\d.eE+/()-]+)*[ \t]*\r?$")
 _CSV_DELIMITERS = (b",", b";", b"\t")
-_HEAD_BYTES = 1024
+_HEAD_BYTES = 4096
+_XML_HEAD_BYTES = 1 << 16  # comments or a document type declaration may come before the root element
+_XML_START = re.compile(r"^\ufeff?\s*<[?!A-Za-z_]")
+_XML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
+_XML_ELEMENT = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+_FORMAT_LIST = ("a WFDB record (.hea + .dat), EDF/EDF+, DICOM 12-lead ECG, GE MUSE XML, Philips XML, HL7 aECG, "
+                "SCP-ECG or CSV with a header row of lead names")
 
 
 def wfdb_header_path(path: Path) -> Path | None:
@@ -53,15 +63,22 @@ def sniff(path: Path) -> str:
     found = _by_content(head)
     if found:
         return found
+    xml = _xml_text(head)
+    if xml is not None:
+        if len(head) == _HEAD_BYTES:
+            with path.open("rb") as fh:
+                xml = _xml_text(fh.read(_XML_HEAD_BYTES)) or xml
+        return _xml_format(xml, path)
     if path.suffix.lower() in (".hea", ".dat") and wfdb_header_path(path) is not None:
         return "wfdb"  # a damaged header: let the WFDB reader say what is wrong with it
     if _looks_like_csv(head):
         return "csv"
     by_extension = EXTENSIONS.get(path.suffix.lower())
+    if by_extension == "xml":
+        raise fail(path, "the file is named .xml but does not hold XML", f"Use {_FORMAT_LIST}")
     if by_extension:
         return by_extension
-    raise fail(path, "the file is not in a format this program reads",
-               "Use a WFDB record (.hea + .dat), EDF/EDF+, DICOM 12-lead ECG or CSV with a header row of lead names")
+    raise fail(path, "the file is not in a format this program reads", f"Use {_FORMAT_LIST}")
 
 
 def _first_line(head: bytes) -> bytes:
@@ -76,7 +93,44 @@ def _by_content(head: bytes) -> str | None:
         return "dicom"
     if b"\0" not in head and _WFDB_RECORD_LINE.match(_first_line(head).strip()):
         return "wfdb"
+    if b"\0" in head and _is_scp(head):
+        return "scp"
     return None
+
+
+def _is_scp(head: bytes) -> bool:
+    """SCP-ECG has no magic number: ecgdatakit checks the record length and section 0's pointers."""
+    from ecgdatakit.parsing.parsers.scp_ecg import SCPECGParser
+
+    return SCPECGParser.can_parse(Path(), head)
+
+
+def _xml_text(head: bytes) -> str | None:
+    """The first bytes as text where they begin an XML document (UTF-8 or UTF-16), else None."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore")
+    elif head.startswith(b"<\0"):
+        text = head.decode("utf-16-le", errors="ignore")
+    elif head.startswith(b"\0<"):
+        text = head.decode("utf-16-be", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore")
+    return text if _XML_START.match(text) else None
+
+
+def _xml_format(text: str, path: Path) -> str:
+    """The cart format an XML document's root element names, or EcgReadError."""
+    body = re.sub(r"<\?.*?(\?>|$)", "", _XML_COMMENT.sub("", text), flags=re.DOTALL)
+    body = re.sub(r"<!DOCTYPE(\s[^\[>]*)?(\[.*?(\]\s*>|$)|>)", "", body, flags=re.DOTALL)
+    root = _XML_ELEMENT.search(body)
+    if root is None:
+        raise fail(path, "the XML file ends before its first element: it is empty or cut short",
+                   "Export the ECG again")
+    fmt = XML_ROOTS.get(root.group(1).lower())
+    if fmt is None:
+        raise fail(path, f"this XML file is not an ECG this program reads (its root element is <{root.group(1)}>)",
+                   "Use GE MUSE XML (<RestingECG>), Philips XML (<restingecgdata>) or HL7 aECG (<AnnotatedECG>)")
+    return fmt
 
 
 def _looks_like_csv(head: bytes) -> bool:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgcrt_gui.core.device_reading import DeviceReading
 from ecgcrt_gui.core.io.leads import normalise_lead_name
+from ecgcrt_gui.core.io.limb_leads import complete_limb_leads
 from ecgcrt_gui.core.record import EcgReadError, EcgRecord
 
 MIN_DURATION_S = 5.0
@@ -58,12 +60,15 @@ def check_duration(n_samples: int, fs: float, path: str | Path) -> None:
 
 
 def finalise(signal: np.ndarray, fs: float, leads: list[str], *, path: str | Path, fmt: str,
-             meta: dict | None = None, warnings: list[str] | None = None) -> EcgRecord:
+             meta: dict | None = None, warnings: list[str] | None = None, derive_limb_leads: bool = False,
+             device_reading: DeviceReading | None = None) -> EcgRecord:
     """Validate a reader's raw output and return the EcgRecord, or raise EcgReadError.
 
     signal: [n_samples, n_leads] in mV (converted to float32, copied only when needed).
     Missing samples (NaN/inf) are interpolated or their lead dropped; constant leads are dropped;
     lead names are normalised and duplicates renamed; each change is added to meta["warnings"].
+    derive_limb_leads: add III, aVR, aVL, aVF where the file stores I and II without them (cart
+    formats that store 8 leads), named in the record's derived_leads and in a warning.
     """
     fs = check_fs(fs, path)
     signal = np.asarray(signal, dtype=np.float32)
@@ -76,8 +81,15 @@ def finalise(signal: np.ndarray, fs: float, leads: list[str], *, path: str | Pat
     signal, names = _repair_missing(signal, names, path, notes)
     signal, names = _drop_flat(signal, names, path, notes)
     names = _rename_duplicates(names, notes)
+    derived: tuple[str, ...] = ()
+    if derive_limb_leads:
+        signal, names, derived = complete_limb_leads(signal, names)
+        if derived:
+            notes.append(f"Leads {', '.join(derived)} are not stored in the file; they were derived from I and II "
+                         "(Einthoven, Goldberger).")
     meta = {**(meta or {}), "warnings": notes}
-    return EcgRecord(signal=signal, fs=fs, leads=names, path=str(Path(path).absolute()), format=fmt, meta=meta)
+    return EcgRecord(signal=signal, fs=fs, leads=names, path=str(Path(path).absolute()), format=fmt, meta=meta,
+                     derived_leads=derived, device_reading=device_reading)
 
 
 def _repair_missing(signal: np.ndarray, names: list[str], path: str | Path,

@@ -217,7 +217,9 @@ class LeadView(QWidget):
             i0, i1 = int(round(tr.t0 * rec.fs)), min(rec.n_samples, int(round(tr.t1 * rec.fs)))
             curve = pg.PlotDataItem(t[i0:i1], self.signal[i0:i1, tr.lead] + tr.offset_mv,
                                     pen=pg.mkPen(palette.TRACE, width=1.3))
-            label = pg.TextItem(tr.label, color="#000", anchor=(0, 1))
+            derived = tr.label in rec.derived_leads
+            label = pg.TextItem(tr.label + (" (derived)" if derived else ""), color="#555" if derived else "#000",
+                                anchor=(0, 1))
             label.setFont(_bold_font())
             self._trace_items += [curve, label]
             self._labels.append((tr, label))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecgcrt_gui.core.device_reading import DeviceReading
 from ecgcrt_gui.core.guidelines.engine import GUIDELINES, LVEF_RANGE, MORPHOLOGY_LABELS, ClinicalInputs
 from ecgcrt_gui.core.guidelines.table import OPTIONAL_INPUTS
 
@@ -100,6 +101,12 @@ class GuidelinePanel(QWidget):
         self.qrs.setWordWrap(True)
         self.qrs.setToolTip("Global QRS duration: median over the dominant beats, earliest onset to latest "
                             "offset over all leads")
+        self.cart = QLabel("")
+        self.cart.setWordWrap(True)
+        self.cart.setStyleSheet("color:#444;")
+        self.cart.setToolTip("The cart's own global measurements and interpretation statements, as the file "
+                             "stores them. ECG-CRT did not measure these; they are shown beside its own.")
+        self.cart.hide()
         self.override = QComboBox()
         self.override.addItem("as measured", None)
         for label in MORPHOLOGY_LABELS:
@@ -114,6 +121,7 @@ class GuidelinePanel(QWidget):
         ecg_box = QGroupBox("From the ECG")
         ecg = QFormLayout(ecg_box)
         ecg.addRow(self.qrs)
+        ecg.addRow(self.cart)
         ecg.addRow("Morphology used", self.override)
         criteria_box = QGroupBox("Morphology criteria (Strauss 2011 and others)")
         QVBoxLayout(criteria_box).addWidget(self.criteria)
@@ -201,15 +209,21 @@ class GuidelinePanel(QWidget):
     # ---- display ---------------------------------------------------------------------------
     def show_assessment(self, a) -> None:
         self.criteria.clear()
+        self.cart.setVisible(a is not None and a.record.device_reading is not None)
         if a is None:
             self.qrs.setText("QRS: –  (analysing…)" if self.session.busy() else "QRS: –")
             self.results.setHtml("<p>Waiting for the analysis.</p>")
             return
         d = a.delineation
+        cart = a.record.device_reading
         qrs = f"{d.qrs_duration_ms:.0f} ms" if d.qrs_duration_ms is not None else "not measurable"
+        if cart is not None and cart.qrs_duration_ms is not None:
+            qrs += f" (ours) · {cart.qrs_duration_ms:.0f} ms (cart)"
+        if cart is not None:
+            self.cart.setText(cart_reading_html(cart))
         morph = a.morphology.to_dict()
         strauss = {True: "yes", False: "no", None: "not assessable"}[morph.get("strauss_lbbb")]
-        text = (f"<b>QRS duration {qrs}</b> (median of {d.n_used} beats"
+        text = (f"<b>QRS duration {qrs}</b> (ours: median of {d.n_used} beats"
                 + (f", {d.n_excluded} ectopic left out" if d.n_excluded else "") + ")<br>"
                 f"<b>Morphology measured: {morph['label']}</b> · Strauss LBBB: {strauss}")
         if a.morphology_label != morph["label"]:
@@ -277,3 +291,21 @@ def format_value(value) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def cart_reading_html(cart: DeviceReading) -> str:
+    """The cart's reading in a few lines, labelled as the cart's (the JSON and the report say the same)."""
+    values = [("HR", cart.heart_rate_bpm, "bpm"), ("PR", cart.pr_ms, "ms"), ("QT", cart.qt_ms, "ms"),
+              ("QTc", cart.qtc_ms, "ms"), ("QRS axis", cart.qrs_axis_deg, "°")]
+    measured = " · ".join(f"{name} {value:.0f}{'' if unit == '°' else ' '}{unit}" for name, value, unit in values
+                          if value is not None)
+    source = {"confirmed": "confirmed by a physician", "overread": "edited by a reader",
+              "machine": "the cart's automatic interpretation"}.get(cart.statements_source, "")
+    lines = [f"<b>The cart's reading</b> (from the file; {html.escape(cart.system)})"]
+    if measured:
+        lines.append(html.escape(measured))
+    if cart.statements:
+        lines.append(html.escape(" · ".join(cart.statements)) + (f" <i>({source})</i>" if source else ""))
+    if cart.machine_statements:
+        lines.append("<i>The cart's own:</i> " + html.escape(" · ".join(cart.machine_statements)))
+    return "<br>".join(lines)
