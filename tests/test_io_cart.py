@@ -194,9 +194,9 @@ def _bad_inputs(formats: Path) -> dict[str, tuple[bytes, str]]:
     xml_body = muse.split(b"?>", 1)[1]
     philips_data = philips.index(b">", philips.index(b"<parsedwaveforms")) + 1
     return {
-        "muse_truncated.xml": (muse[: len(muse) // 2], "damaged or incomplete"),
-        "philips_truncated.xml": (philips[:30000], "damaged or incomplete"),
-        "aecg_truncated.xml": (hl7[:250000], "damaged or incomplete"),
+        "muse_truncated.xml": (muse[: len(muse) // 2], "cut short"),
+        "philips_truncated.xml": (philips[:30000], "cut short"),
+        "aecg_truncated.xml": (hl7[:250000], "cut short"),
         "scp_truncated.scp": (scp[:20000], "damaged or incomplete"),
         "muse_not_well_formed.xml": (muse.replace(b"<Waveform>", b"<Waveform><<", 1), "not well-formed"),
         "muse_bomb.xml": (doctype % b"RestingECG" + xml_body.replace(b"<Site>", b"<Site>&h;", 1), "XML bomb"),

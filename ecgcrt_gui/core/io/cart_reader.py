@@ -29,8 +29,9 @@ CART_FORMATS = {
 }
 # A statement that names the physician who confirmed or read it: personal data, not a reading.
 _SIGNATURE = re.compile(r"^\s*(confirmed|over-?read|reviewed|edited|interpreted|signed|read)\s+by\b", re.IGNORECASE)
-# The element that holds the samples, per XML format (lower case).
-_WAVEFORM_TAGS = {"muse": b"<waveformdata", "philips": b"<parsedwaveforms", "aecg": b"<digits"}
+# Per XML format: its root element and the element that holds the samples (lower case).
+_XML_PARTS = {"muse": ("restingecg", "<waveformdata"), "philips": ("restingecgdata", "<parsedwaveforms"),
+              "aecg": ("annotatedecg", "<digits")}
 _LEADING_MS = re.compile(r"^\s*(\d+(\.\d+)?)\s*(ms)?\b")
 _MAX_AGE = 130
 CALIBRATION_MIN_S = 0.1
@@ -86,21 +87,24 @@ def _reason(exc: object, path: Path) -> str:
 
 def _damage(path: Path, fmt: str, exc: Exception) -> str:
     """What is wrong with a file the library recognised but could not decode."""
-    if fmt in _WAVEFORM_TAGS:
-        text = path.read_bytes().lower()
-        if _has(text, b"<!entity"):
+    if fmt in _XML_PARTS:
+        root, samples = _XML_PARTS[fmt]
+        text = _decoded(path.read_bytes()).lower()
+        if "<!entity" in text:
             return ("the XML declares entities (<!ENTITY>), which ECG exports never use and which can expand "
                     "without limit or read other files (an 'XML bomb'); it was not opened")
-        if fmt == "muse" and _has(text, b"<waveformtype>median") and not _has(text, b"<waveformtype>rhythm"):
+        if not re.search(rf"</([\w.-]+:)?{root}\s*>\s*$", text):
+            return f"the file is cut short or damaged ({_reason(exc, path)})"
+        if fmt == "muse" and "<waveformtype>median" in text and "<waveformtype>rhythm" not in text:
             return "this MUSE file holds only the median (averaged) beat, not the rhythm recording beat analysis needs"
-        if not _has(text, _WAVEFORM_TAGS[fmt]):
+        if samples not in text:
             return f"this {CART_FORMATS[fmt][0]} file holds measurements but no ECG waveform"
     return f"the file is damaged or incomplete ({_reason(exc, path)})"
 
 
-def _has(text: bytes, tag: bytes) -> bool:
-    """tag (lower-case ASCII) in a lower-cased document, UTF-8 or UTF-16."""
-    return any(tag.decode().encode(codec) in text for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+def _decoded(data: bytes) -> str:
+    """An XML document's text, UTF-16 (with a byte-order mark) or else UTF-8, undecodable bytes dropped."""
+    return data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8", errors="ignore")
 
 
 def _signal(raw, path: Path, name: str, advice: str) -> tuple[np.ndarray, list[str], float]:
