@@ -7,11 +7,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from ecgcrt_gui.core.analysis import analyze
-from ecgcrt_gui.core.guideline import ClinicalInputs
-from ecgcrt_gui.core.io import read
-
 from benchmarks.mutants import SLOW_S, cart_files, run_mutants, summary
+from ecgcrt_gui.core.analysis import analyze
+from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
+from ecgcrt_gui.core.io import read
 
 REPEATS = 7
 FUZZ_MUTANTS = 1200

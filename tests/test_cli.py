@@ -129,7 +129,7 @@ def test_cart_export_gives_device_reading_beside_ours(capsys, data):
     assert muse["device_reading"]["statements"][0] == "Ventricular-paced rhythm"
     if muse["morphology"]["measured_label"] != "paced":
         assert any("The cart's statements read" in w and "paced" in w for w in muse["warnings"])
-    assert run_json(capsys, str(DEMO), "--no-predict")["device_reading"] is None
+    assert run_json(capsys, str(DEMO_ECG), "--no-predict")["device_reading"] is None
 
 
 def test_unsupported_philips_version_exits_2_with_one_line(capsys, data):
