@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 
 from ecgcrt_gui.core.guidelines.engine import GUIDELINES, ClinicalInputs, evaluate
+from ecgcrt_gui.core.guidelines.table import LEVEL_NOT_VERIFIED, NOT_VERIFIED, VERIFIED
 
 SR = dict(rhythm="sinus")
 AF = dict(rhythm="af")
 
 # One patient per table row that must be decided by exactly that row:
 # rule id -> (ClinicalInputs kwargs, QRS ms, morphology, expected class, expected level).
-# Classes and levels are those checked against the sources named in each guideline module's
-# docstring (rows still marked UNSURE there are tested as encoded).
+# Classes and levels are those read in the sources each row names (`Rule.where`); a level that
+# could not be verified is None.
 ROW_CASES = {
     # ESC 2021
     "esc-sr-lbbb-150": (dict(lvef=30, nyha=2, **SR), 150, "LBBB", "I", "A"),
@@ -26,18 +27,21 @@ ROW_CASES = {
                          "I", "B"),
     "esc-af-avj-hfmref": (dict(lvef=45, nyha=2, av_junction_ablation=True, **AF), 100, "normal",
                           "IIa", "C"),
+    "esc-af-avj-hfpef": (dict(lvef=50, nyha=2, av_junction_ablation=True, **AF), 100, "normal",
+                         "IIb", "C"),
     "esc-pacing-hfref": (dict(lvef=38, nyha=1, pacing_indication=True, **SR), 100, "normal",
                          "I", "A"),
-    "esc-upgrade-paced": (dict(lvef=35, nyha=2, **SR), 170, "paced", "IIa", "B"),
+    "esc-upgrade": (dict(lvef=35, nyha=2, rv_pacing_high=True, **SR), 170, "paced", "IIa", "B"),
     # ACCF/AHA/HRS 2012
     "acc-limited-survival": (dict(lvef=25, nyha=3, limited_survival=True, **SR), 170, "LBBB",
                              "III", "C"),
-    "acc-sr-lbbb-150-nyha34": (dict(lvef=30, nyha=4, **SR), 150, "LBBB", "I", "A"),
-    "acc-sr-lbbb-150-nyha2": (dict(lvef=30, nyha=2, **SR), 150, "LBBB", "I", "B"),
+    "acc-sr-lbbb-150": (dict(lvef=30, nyha=4, **SR), 150, "LBBB", "I", None),
     "acc-sr-lbbb-120": (dict(lvef=35, nyha=2, **SR), 120, "LBBB", "IIa", "B"),
     "acc-sr-nonlbbb-150-nyha34": (dict(lvef=30, nyha=3, **SR), 150, "IVCD", "IIa", "A"),
     "acc-af-pacing": (dict(lvef=30, nyha=1, pacing_indication=True, af_biv_pacing_assured=True,
                            **AF), 100, "normal", "IIa", "B"),
+    "acc-af-avj": (dict(lvef=30, nyha=2, av_junction_ablation=True, **AF), 100, "normal",
+                   "IIa", "B"),
     "acc-af-lbbb-120": (dict(lvef=30, nyha=2, af_biv_pacing_assured=True, **AF), 120, "LBBB",
                         "IIa", "B"),
     "acc-af-nonlbbb-150": (dict(lvef=30, nyha=3, af_biv_pacing_assured=True, **AF), 150, "RBBB",
@@ -50,21 +54,21 @@ ROW_CASES = {
     "acc-sr-nonlbbb-150-nyha2": (dict(lvef=30, nyha=2, **SR), 150, "RBBB", "IIb", "B"),
     "acc-nonlbbb-narrow-nyha12": (dict(lvef=30, nyha=2, **SR), 149, "RBBB", "III", "B"),
     # HRS/APHRS/LAHRS 2023
-    "hrs-sr-lbbb-150": (dict(lvef=35, nyha=2, **SR), 150, "LBBB", "I", "A"),
-    "hrs-sr-lbbb-120": (dict(lvef=30, nyha=4, **SR), 120, "LBBB", "IIa", "B-NR"),
+    "hrs-sr-lbbb-150": (dict(lvef=35, nyha=2, **SR), 150, "LBBB", "I", None),
+    "hrs-sr-lbbb-120": (dict(lvef=30, nyha=4, **SR), 120, "LBBB", "IIa", None),
+    "hrs-sr-lbbb-150-nyha1": (dict(lvef=30, nyha=1, ischemic_etiology=True, **SR), 150, "LBBB",
+                              "IIb", None),
     "hrs-sr-nonlbbb-150-nyha34": (dict(lvef=30, nyha=3, **SR), 150, "RBBB", "IIa", "A"),
     "hrs-sr-nonlbbb-150-nyha2": (dict(lvef=30, nyha=2, **SR), 150, "IVCD", "IIb", "B-R"),
     "hrs-sr-nonlbbb-120-nyha34": (dict(lvef=30, nyha=3, **SR), 120, "IVCD", "IIb", "B-NR"),
-    "hrs-sr-lbbb-150-nyha1": (dict(lvef=30, nyha=1, **SR), 150, "LBBB", "IIb", "B-NR"),
-    "hrs-lvef36-50-lbbb-150": (dict(lvef=36, nyha=2, **SR), 150, "LBBB", "IIb", "C-LD"),
-    "hrs-af-lbbb-120": (dict(lvef=30, nyha=2, af_biv_pacing_assured=True, **AF), 120, "LBBB",
-                        "IIa", "B-NR"),
-    "hrs-af-nonlbbb-150": (dict(lvef=30, nyha=4, af_biv_pacing_assured=True, **AF), 150, "RBBB",
-                           "IIa", "B-NR"),
     "hrs-pacing-lvef36-50": (dict(lvef=50, nyha=1, pacing_indication=True, **SR), 100, "normal",
                              "IIa", "B-R"),
     "hrs-pacing-normal-lvef": (dict(lvef=55, nyha=1, pacing_indication=True, **SR), 100,
                                "normal", "IIb", "B-NR"),
+    "hrs-pacing-low-lvef36-50-lbbb": (dict(lvef=45, nyha=2, pacing_indication_low_burden=True,
+                                           **SR), 140, "LBBB", "IIb", "C-LD"),
+    "hrs-pacing-low-normal-lvef": (dict(lvef=60, nyha=1, pacing_indication_low_burden=True, **SR),
+                                   100, "normal", "III", "B-R"),
     "hrs-narrow-qrs": (dict(lvef=30, nyha=3, **SR), 119, "LBBB", "III", "B-R"),
     "hrs-sr-nonlbbb-narrow-nyha12": (dict(lvef=30, nyha=1, **SR), 149, "RBBB", "III", "B-R"),
 }
@@ -89,8 +93,30 @@ def test_row_decides(rule_id: str):
     assert result.rule_id == rule_id
     assert (result.recommendation_class, result.level_of_evidence) == (cls, loe)
     assert result.missing_inputs == []
-    assert f"Class {cls}" in result.reason and loe in result.reason
+    assert f"Class {cls}" in result.reason
     assert result.reason.startswith(GUIDELINES[name].short + ": ")
+    rule = next(r for r in GUIDELINES[name].rules if r.id == rule_id)
+    assert result.quoted_from == rule.where and result.verification == rule.verification
+    if loe is None:  # never a guessed level: the reason says it was not verified
+        assert result.verification in (LEVEL_NOT_VERIFIED, NOT_VERIFIED)
+        assert result.verification in result.reason
+    else:
+        assert result.verification == VERIFIED and loe in result.reason
+
+
+def test_every_row_says_where_it_was_read():
+    """Verified rows name the readable copy they were checked against; the others say what is
+    missing."""
+    copies = {"esc2021": ("bdeornelas/bdeornelas.github.io",),
+              "acc2012": ("ctxheart.com", "lab230.com", "eguideline.guidelinecentral.com"),
+              "hrs2023": ("eguideline.guidelinecentral.com", "PMC11062890", "sattimd.com")}
+    for name, g in GUIDELINES.items():
+        for rule in g.rules:
+            assert any(c in rule.where for c in copies[name]), rule.id
+            if rule.verification == VERIFIED:
+                assert rule.loe and "not in any readable copy" not in rule.where, rule.id
+            else:
+                assert not rule.loe and rule.note, rule.id
 
 
 @pytest.mark.parametrize(
@@ -122,7 +148,7 @@ def test_lvef_boundary(name):
     "name, nyha, expected",
     [("esc2021", 1, None), ("esc2021", 2, "I"), ("esc2021", 4, "I"),
      ("acc2012", 1, None), ("acc2012", 2, "I"), ("acc2012", 4, "I"),
-     ("hrs2023", 1, "IIb"), ("hrs2023", 2, "I"), ("hrs2023", 4, "I")],
+     ("hrs2023", 1, None), ("hrs2023", 2, "I"), ("hrs2023", 4, "I")],
 )
 def test_nyha_boundaries(name, nyha, expected):
     result = _one(name, 160, "LBBB", lvef=30, nyha=nyha, **SR)
@@ -151,17 +177,21 @@ def test_undetermined_morphology_and_missing_qrs_are_missing_inputs():
     assert r.recommendation_class is None and r.missing_inputs == ["QRS morphology"]
     r = _one("acc2012", None, "LBBB", lvef=30, nyha=3, **SR)
     assert r.recommendation_class is None and r.missing_inputs == ["QRS duration"]
-    # A class III row that does not depend on morphology still decides; morphology stays listed
-    # because a paced QRS would open the (stronger) upgrade row.
+    # A class III row that does not depend on morphology still decides: no stronger row waits on
+    # the morphology (the upgrade row asks for the stated RV pacing, not a paced-looking QRS).
     r = _one("esc2021", 110, "undetermined", lvef=30, nyha=3, **SR)
-    assert r.rule_id == "esc-narrow-qrs" and r.missing_inputs == ["QRS morphology"]
-    r = _one("esc2021", 110, "undetermined", lvef=30, nyha=1, **SR)
     assert r.rule_id == "esc-narrow-qrs" and r.missing_inputs == []
+    r = _one("acc2012", 130, "undetermined", lvef=30, nyha=2, **SR)
+    assert r.recommendation_class is None and r.missing_inputs == ["QRS morphology"]
 
 
 def test_answer_with_a_stronger_row_still_open_lists_the_gap():
+    # ACC: the pacing row (IIa) applies; the class I LBBB row waits on the NYHA class.
+    r = _one("acc2012", 160, "LBBB", lvef=30, nyha=None, pacing_indication=True, **SR)
+    assert r.rule_id == "acc-pacing-40" and r.missing_inputs == ["NYHA class"]
+    # With a pacing need the class III row steps aside; the pacing row waits on the LVEF.
     r = _one("acc2012", 130, "RBBB", lvef=None, nyha=2, pacing_indication=True, **SR)
-    assert r.rule_id == "acc-nonlbbb-narrow-nyha12" and r.missing_inputs == ["LVEF"]
+    assert r.recommendation_class is None and r.missing_inputs == ["LVEF"]
 
 
 def test_paced_qrs_is_not_a_non_lbbb_pattern():
@@ -194,7 +224,7 @@ def test_strongest_class_wins_and_positive_beats_class_iii():
 
 def test_contraindication_overrides_class_i():
     r = _one("acc2012", 170, "LBBB", lvef=25, nyha=3, limited_survival=True, **SR)
-    assert r.recommendation_class == "III" and "less than 1 year" in r.reason
+    assert r.recommendation_class == "III" and "to < 1 year" in r.reason
 
 
 def test_af_needs_assured_biventricular_pacing():
@@ -220,13 +250,15 @@ def test_class_iii_rows_keep_the_guidelines_grade():
 
 
 def test_esc_upgrade_row_uses_the_guideline_wording():
-    r = _one("esc2021", 170, "paced", lvef=35, nyha=2, **SR)
+    r = _one("esc2021", 170, "paced", lvef=35, nyha=2, rv_pacing_high=True, **SR)
     assert "who subsequently develop symptomatic HF" in r.reason
 
 
 def test_hrs_reason_keeps_original_class():
+    r = _one("hrs2023", 120, "RBBB", lvef=30, nyha=3, **SR)
+    assert "COR 2b, LOE B-NR; Class IIb" in r.reason
     r = _one("hrs2023", 120, "LBBB", lvef=30, nyha=2, **SR)
-    assert "COR 2a, LOE B-NR; Class IIa" in r.reason
+    assert "COR 2a as encoded; Class IIa; class and level not verified" in r.reason
 
 
 def test_to_dict_keys_and_order_of_results():
@@ -234,7 +266,11 @@ def test_to_dict_keys_and_order_of_results():
     assert [r.name for r in results] == ["esc2021", "acc2012", "hrs2023"]
     d = results[0].to_dict()
     assert set(d) == {"name", "title", "recommendation_class", "level_of_evidence", "reason",
-                      "missing_inputs", "source"}
+                      "missing_inputs", "source", "rule_id", "verification", "quoted_from"}
+    assert (d["rule_id"], d["verification"]) == ("esc-sr-lbbb-150", VERIFIED)
+    assert "2021_Cardiac_Pacing_CRT.md" in d["quoted_from"]
+    acc = results[1].to_dict()  # a class whose level could not be checked: no level, and says so
+    assert (acc["level_of_evidence"], acc["verification"]) == (None, LEVEL_NOT_VERIFIED)
     assert d["recommendation_class"] == "I" and "Eur Heart J" in d["source"]
     assert "3427" in d["source"] and "Glikson" in d["source"]
     assert "Circulation" in results[1].source and "Heart Rhythm" in results[2].source

@@ -7,6 +7,11 @@ otherwise the strongest class of recommendation (I > IIa > IIb) wins; a class II
 answer only when no positive row applies (the III rows address CRT for conduction delay and do
 not speak against a separate indication such as a need for ventricular pacing). Missing inputs
 are those of rows that could still apply and would give a stronger answer.
+
+Every answer says how far its row was checked against a readable copy of the guideline
+(`verification`, `quoted_from`): a level of evidence that could not be checked is not shown, and
+the reason says "level not verified". Where a part of a guideline that could not be read would
+matter for the patient (`Guideline.gaps`), the reason says so.
 """
 
 from __future__ import annotations
@@ -17,9 +22,13 @@ from dataclasses import dataclass, field
 from ecgcrt_gui.core.guidelines import acc2012, esc2021, hrs2023
 from ecgcrt_gui.core.guidelines.table import (
     CORE_INPUTS,
+    EXCLUSIVE_INPUTS,
     INPUT_NAMES,
+    NOT_VERIFIED,
     OPERATORS,
     OPTIONAL_INPUTS,
+    VERIFIED,
+    Condition,
     Guideline,
     Rule,
 )
@@ -58,6 +67,11 @@ class ClinicalInputs:
     sex: str | None = None
     rhythm: str | None = None
     pacing_indication: bool | None = None  # e.g. high-degree AV block, high expected pacing burden
+    # An indication for permanent pacing with less than substantial (< 20-40 %) ventricular pacing.
+    pacing_indication_low_burden: bool | None = None
+    # Already paced (pacemaker or ICD) with a high proportion of RV pacing (about 20 % or more):
+    # one ECG cannot tell it, even where every beat on it is paced.
+    rv_pacing_high: bool | None = None
     av_junction_ablation: bool | None = None  # AF with uncontrolled rate, AVJ ablation planned
     af_biv_pacing_assured: bool | None = None  # AF: near-100 % biventricular pacing ensured
     ischemic_etiology: bool | None = None
@@ -72,6 +86,9 @@ class ClinicalInputs:
             raise ValueError(f"sex must be 'M' or 'F', got {self.sex!r}")
         if self.rhythm not in (None, "sinus", "af"):
             raise ValueError(f"rhythm must be 'sinus' or 'af', got {self.rhythm!r}")
+        for a, b in EXCLUSIVE_INPUTS:
+            if getattr(self, a) and getattr(self, b):
+                raise ValueError(f"'{INPUT_NAMES[a]}' and '{INPUT_NAMES[b]}' cannot both be stated")
 
 
 @dataclass
@@ -86,16 +103,21 @@ class GuidelineResult:
     missing_inputs: list[str] = field(default_factory=list)
     source: str = ""
     rule_id: str | None = None  # the table row that decided, for tests and audit
+    verification: str | None = None  # how far that row was checked (table.VERIFICATION); None: no row
+    quoted_from: str = ""  # where the row's wording (and class, level) was read
 
     def to_dict(self) -> dict:
         return {
             "name": self.name,
             "title": self.title,
             "recommendation_class": self.recommendation_class,
-            "level_of_evidence": self.level_of_evidence,
+            "level_of_evidence": self.level_of_evidence,  # null where not verified
             "reason": self.reason,
             "missing_inputs": list(self.missing_inputs),
             "source": self.source,
+            "rule_id": self.rule_id,
+            "verification": self.verification,
+            "quoted_from": self.quoted_from,
         }
 
 
@@ -121,7 +143,7 @@ def evaluate_guideline(guideline: Guideline, values: dict) -> GuidelineResult:
     open_rows: list[tuple[Rule, list[str]]] = []  # rows blocked only by unknown core inputs
     unstated: list[str] = []  # optional inputs that would make some row apply if stated
     for rule in guideline.rules:
-        status, blockers = _rule_status(rule, values)
+        status, blockers = _status(rule.when, values)
         if status is True:
             applying.append(rule)
         elif status is None and all(k in CORE_INPUTS for k in blockers):
@@ -132,12 +154,17 @@ def evaluate_guideline(guideline: Guideline, values: dict) -> GuidelineResult:
     missing = _missing(best, open_rows)
     base = dict(name=guideline.name, title=guideline.title, source=guideline.source,
                 missing_inputs=missing)
+    # Where no positive row applies, unread parts of the guideline could hold one: say so.
+    positive = best is not None and best.cls != "III"
+    gaps = [] if positive else [text for when, text in guideline.gaps
+                                if _conditions_hold(when, values)]
     if best is None:
         reason = _no_match_reason(guideline, values, missing, _readable(unstated))
-        return GuidelineResult(recommendation_class=None, level_of_evidence=None, reason=reason,
-                               **base)
-    return GuidelineResult(recommendation_class=best.cls, level_of_evidence=best.loe,
-                           reason=_reason(guideline, best), rule_id=best.id, **base)
+        return GuidelineResult(recommendation_class=None, level_of_evidence=None,
+                               reason=reason + _gaps_text(gaps), **base)
+    return GuidelineResult(recommendation_class=best.cls, level_of_evidence=best.loe or None,
+                           reason=_reason(guideline, best) + _gaps_text(gaps), rule_id=best.id,
+                           verification=best.verification, quoted_from=best.where, **base)
 
 
 def _values(inputs: ClinicalInputs, qrs_ms: float | None, morphology: str | None) -> dict:
@@ -154,13 +181,17 @@ def _values(inputs: ClinicalInputs, qrs_ms: float | None, morphology: str | None
     return values
 
 
-def _rule_status(rule: Rule, values: dict) -> tuple[bool | None, list[str]]:
-    """True (applies), False (excluded) or None (undecided, with the blocking input keys).
+def _conditions_hold(when: tuple[Condition, ...], values: dict) -> bool:
+    return _status(when, values)[0] is True
 
-    An unstated optional input counts as "no"; where "yes" is needed it blocks the row.
+
+def _status(when: tuple[Condition, ...], values: dict) -> tuple[bool | None, list[str]]:
+    """True (all hold), False (one fails) or None (undecided, with the blocking input keys).
+
+    An unstated optional input counts as "no"; where "yes" is needed it blocks.
     """
     blockers: list[str] = []
-    for key, op, target in rule.when:
+    for key, op, target in when:
         value = values.get(key)
         if value is None and key in OPTIONAL_INPUTS:
             value = False  # not stated means "no"; the row may still be listed as open
@@ -198,10 +229,21 @@ def _readable(keys: list[str]) -> list[str]:
 
 
 def _reason(guideline: Guideline, rule: Rule) -> str:
-    grade = f"Class {rule.cls}, {rule.loe}"
-    if rule.cor and rule.cor != rule.cls:
-        grade = f"COR {rule.cor}, LOE {rule.loe}; Class {rule.cls}"
-    return f"{guideline.short}: {rule.text} ({grade})."
+    """The row's wording, its grade as far as it was verified, how it was read, and its notes."""
+    own = rule.cor and rule.cor != rule.cls  # the guideline writes the class its own way
+    if rule.verification == VERIFIED:
+        grade = f"COR {rule.cor}, LOE {rule.loe}; Class {rule.cls}" if own \
+            else f"Class {rule.cls}, {rule.loe}"
+    else:  # no level to show; a class not read in any copy is the table's, so marked
+        encoded = " as encoded" if rule.verification == NOT_VERIFIED else ""
+        grade = (f"COR {rule.cor}{encoded}; Class {rule.cls}" if own
+                 else f"Class {rule.cls}{encoded}") + f"; {rule.verification}"
+    return " ".join(part for part in (f"{guideline.short}: {rule.text} ({grade}).", rule.reading,
+                                      rule.note) if part)
+
+
+def _gaps_text(gaps: list[str]) -> str:
+    return f" Not covered here: {'; '.join(gaps)}." if gaps else ""
 
 
 def _no_match_reason(
@@ -214,7 +256,7 @@ def _no_match_reason(
                 f"without: {', '.join(missing)}.")
     text = f"{guideline.short}: no CRT recommendation applies" + (f" to {stated}" if stated else "")
     if values.get("morphology") == "paced":
-        text += " (the QRS criteria refer to intrinsic, not paced, conduction)"
+        text += " (a paced QRS is not read against the QRS-duration and morphology criteria)"
     if unstated:
         text += f"; one may apply if present: {', '.join(unstated)}"
     return text + "."
