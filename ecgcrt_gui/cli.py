@@ -31,14 +31,6 @@ Formats: WFDB (.hea/.dat), EDF/EDF+, DICOM 12-lead waveform, GE MUSE XML, Philip
 statements in a cart export are reported beside ours as "device_reading", labelled as the cart's.
 Exit status: 0 success; 2 when the ECG or the model file cannot be used (reason on stderr)."""
 
-# Optional yes/no ClinicalInputs fields that some guideline rows need; an absent flag means "no".
-_YES_NO_INPUTS = {
-    "pacing_indication": "the patient has an indication for ventricular pacing (e.g. high-degree AV block)",
-    "av_junction_ablation": "AF with AV-junction ablation planned",
-    "af_biv_pacing_assured": "AF: near-100%% biventricular pacing can be ensured",
-    "ischemic_etiology": "heart failure of ischaemic aetiology",
-    "limited_survival": "expected survival under 1 year (comorbidity or frailty)",
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,8 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     patient.add_argument("--rhythm", choices=["sinus", "af"], help="underlying rhythm: sinus or atrial fibrillation")
     patient.add_argument("--guideline", choices=["esc2021", "acc2012", "hrs2023"], action="append",
                          help="guideline to evaluate (repeatable; default: all three)")
-    for name, help_text in _YES_NO_INPUTS.items():
-        patient.add_argument("--" + name.replace("_", "-"), action="store_true", help=help_text)
+    _add_yes_no_inputs(patient)
     patient.add_argument("--morphology", choices=["LBBB", "RBBB", "IVCD", "normal"],
                          help="override the measured QRS morphology")
     reading = a.add_argument_group("reading the file")
@@ -75,11 +66,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_yes_no_inputs(group) -> None:
+    """One flag per optional yes/no guideline input (absent means "no"); contradicting ones exclude
+    each other."""
+    from ecgcrt_gui.core.guidelines.table import EXCLUSIVE_INPUTS, OPTIONAL_INPUTS
+
+    exclusive = {}
+    for a, b in EXCLUSIVE_INPUTS:
+        exclusive[a] = exclusive[b] = group.add_mutually_exclusive_group()
+    for key, text in OPTIONAL_INPUTS.items():
+        exclusive.get(key, group).add_argument(
+            "--" + key.replace("_", "-"), action="store_true",
+            help=text.replace("%", "%%"))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     warnings.filterwarnings("ignore")  # library chatter must not mix with the JSON on stdout
     from ecgcrt_gui.core.analysis import analyze
     from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
+    from ecgcrt_gui.core.guidelines.table import OPTIONAL_INPUTS
     from ecgcrt_gui.core.io import read
     from ecgcrt_gui.core.model.bundle import BundleError
     from ecgcrt_gui.core.record import EcgReadError
@@ -89,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         record = read(args.path, fs=args.fs, fmt=args.fmt)
         inputs = ClinicalInputs(lvef=args.lvef, nyha=args.nyha, sex=args.sex or record.meta.get("sex"),
                                 rhythm=args.rhythm,
-                                **{name: True for name in _YES_NO_INPUTS if getattr(args, name)})
+                                **{name: True for name in OPTIONAL_INPUTS if getattr(args, name)})
         assessment = analyze(record, inputs, model_path=args.model, device=args.device,
                              morphology_override=args.morphology, predict=not args.no_predict)
     except EcgReadError as exc:

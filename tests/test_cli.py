@@ -52,6 +52,25 @@ def test_guideline_filter_and_readable_summary(capsys):
     assert "QRS duration" in text and "not a medical device" in text
 
 
+def test_yes_no_inputs_reach_the_json(capsys):
+    """The optional guideline inputs are CLI flags, land in `inputs`, and decide rows; every
+    guideline answer says where its row was read and how far it was verified."""
+    out = run_json(capsys, str(DEMO_ECG), "--no-predict", "--lvef", "30", "--nyha", "3", "--rhythm", "af",
+                   "--rv-pacing-high", "--morphology", "RBBB")
+    assert out["inputs"]["rv_pacing_high"] is True and out["inputs"]["av_junction_ablation"] is None
+    esc = next(g for g in out["guidelines"] if g["name"] == "esc2021")
+    assert (esc["rule_id"], esc["recommendation_class"], esc["verification"]) == ("esc-upgrade", "IIa", "verified")
+    assert "2021_Cardiac_Pacing_CRT.md" in esc["quoted_from"]
+    for g in out["guidelines"]:
+        assert {"rule_id", "verification", "quoted_from"} <= set(g)
+
+
+def test_contradicting_pacing_flags_are_refused(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze", str(DEMO_ECG), "--pacing-indication", "--pacing-indication-low-burden"])
+    assert exc.value.code == 2 and "not allowed with" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("make_bad", ["missing", "empty", "garbage_hea"])
 def test_unreadable_input_exits_2_with_one_line(tmp_path, capsys, make_bad):
     path = tmp_path / "patient.hea"

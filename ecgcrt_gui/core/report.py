@@ -39,6 +39,7 @@ from reportlab.platypus import (
 
 from ecgcrt_gui import __version__
 from ecgcrt_gui.core import leadlayout
+from ecgcrt_gui.core.guidelines.table import OPTIONAL_INPUTS
 from ecgcrt_gui.core.record import EcgRecord
 from ecgcrt_gui.core.signal.preprocess import remove_baseline
 from ecgcrt_gui.core.support.atomic import atomic_path
@@ -246,12 +247,16 @@ def _record_line(a: dict, record: EcgRecord) -> str:
     return " · ".join(parts)
 
 
-def _inputs_line(a: dict) -> str:
+def _inputs_line(a: dict, conditions: bool = False) -> str:
+    """The entered inputs; with `conditions`, also the yes/no ones stated (page 2: page 1's header
+    has room for one line)."""
     i = a.get("inputs") or {}
     nyha = {1: "I", 2: "II", 3: "III", 4: "IV"}.get(i.get("nyha"), "—")
     rhythm = {"sinus": "sinus", "af": "atrial fibrillation"}.get(i.get("rhythm"), "—")
+    stated = [text for key, text in OPTIONAL_INPUTS.items() if i.get(key)]
     return (f"<b>Clinical inputs</b> (entered by the user): <b>LVEF</b> "
-            f"{_fmt(i.get('lvef'), '{:g} %')} · <b>NYHA class</b> {nyha} · <b>Rhythm</b> {rhythm}")
+            f"{_fmt(i.get('lvef'), '{:g} %')} · <b>NYHA class</b> {nyha} · <b>Rhythm</b> {rhythm}"
+            + (f" · <b>Also stated</b>: {escape('; '.join(stated))}" if conditions and stated else ""))
 
 
 def _summary_line(a: dict) -> str:
@@ -459,7 +464,7 @@ def _measurements_table(a: dict, s: dict) -> Table:
         ["R-peaks", f"{len(rpeaks)}" + (" (edited by the user)" if a.get("rpeaks_edited") else "")],
         ["QRS duration", qrs],
         ["QRS morphology", label],
-        ["Clinical inputs", _inputs_line(a).split(": ", 1)[1]],
+        ["Clinical inputs", _inputs_line(a, conditions=True).split(": ", 1)[1]],
         ["Strauss LBBB", _yes_no(m.get("strauss_lbbb"))],
         ["AHA/ACCF/HRS LBBB", _yes_no(m.get("aha_lbbb"))],
     ]
@@ -560,9 +565,12 @@ def _guideline_section(a: dict, s: dict) -> list:
         cls = g.get("recommendation_class")
         name = escape(GUIDELINE_SHORT.get(g.get("name"), g.get("name") or "?"))
         colour = CLASS_COLOURS.get(cls, GREY).hexval()[2:]
-        verdict = (f"Class {escape(cls)} ({CLASS_MEANING.get(cls, '')}), level of evidence "
-                   f"{escape(str(g.get('level_of_evidence') or '—'))}" if cls
-                   else "no class of recommendation")
+        verdict = f"Class {escape(cls)} ({CLASS_MEANING.get(cls, '')})" if cls \
+            else "no class of recommendation"
+        if cls and g.get("level_of_evidence"):
+            verdict += f", level of evidence {escape(g['level_of_evidence'])}"
+        elif cls:  # a level that could not be checked against the guideline is not shown
+            verdict += f"; {escape(g.get('verification') or 'level not given')}"
         block = [Paragraph(f'<b>{name}</b> — <font color="#{colour}"><b>{verdict}</b></font>',
                            s["body"]),
                  Paragraph(escape(g.get("reason") or ""), s["cell"])]
@@ -572,6 +580,8 @@ def _guideline_section(a: dict, s: dict) -> list:
                                    f"{escape(', '.join(missing))}</font>", s["cell"]))
         if g.get("source"):
             block.append(Paragraph(escape(g["source"]), s["small"]))  # the citation has the title
+        if g.get("quoted_from"):
+            block.append(Paragraph(f"Row source: {escape(g['quoted_from'])}", s["small"]))
         block.append(Spacer(1, 2.5 * mm))
         story.append(KeepTogether(block))
     story.append(Paragraph(

@@ -103,6 +103,33 @@ def test_guideline_inputs_update_without_rerun(qtbot, window, analysed):
     assert "Your reading in use: RBBB" in panel.qrs.text()
 
 
+def test_guideline_conditions_and_verification_in_the_panel(qtbot, window, analysed):
+    """The yes/no inputs are the panel's ticks (contradicting ones exclusive), reach the session's
+    inputs at once, and a class whose level could not be verified says so."""
+    window.open_initial(None)
+    analysed(window)
+    panel = window.guideline_panel
+    panel.lvef.setValue(30)
+    panel.nyha.setCurrentIndex(3)
+    panel.rhythm.setCurrentIndex(2)  # AF
+    panel.optional["rv_pacing_high"].setChecked(True)
+    inputs = window.session.assessment.inputs
+    assert inputs.rv_pacing_high is True and inputs.rhythm == "af"
+    esc = window.session.assessment.guidelines[0]
+    assert esc.rule_id == "esc-upgrade" and "intrinsic" not in esc.reason
+    panel.optional["pacing_indication"].setChecked(True)
+    panel.optional["pacing_indication_low_burden"].setChecked(True)
+    assert not panel.optional["pacing_indication"].isChecked()
+    assert window.session.assessment.inputs.pacing_indication_low_burden is True
+    assert not window.errors, window.errors
+    panel.rhythm.setCurrentIndex(1)  # sinus; the demo ECG is a wide LBBB: ACC class I, level unread
+    for box in panel.optional.values():
+        box.setChecked(False)
+    panel.set_guideline("acc2012")
+    assert "(level not verified)" in panel.results.toPlainText()
+    assert "Row source:" in panel.results.toPlainText()
+
+
 def test_unreadable_file_keeps_the_patient(qtbot, window, tmp_path):
     window.open_initial(None)
     qtbot.waitUntil(lambda: window.session.record is not None, timeout=30_000)

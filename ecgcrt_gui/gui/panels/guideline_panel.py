@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ecgcrt_gui.core.device_reading import DeviceReading
 from ecgcrt_gui.core.guidelines.engine import GUIDELINES, LVEF_RANGE, MORPHOLOGY_LABELS, ClinicalInputs
-from ecgcrt_gui.core.guidelines.table import OPTIONAL_INPUTS
+from ecgcrt_gui.core.guidelines.table import EXCLUSIVE_INPUTS, OPTIONAL_INPUTS, VERIFIED
 
 NOT_ENTERED = "not entered"
 NYHA_ITEMS = (NOT_ENTERED, "I", "II", "III", "IV (ambulatory)")
@@ -72,6 +72,10 @@ class GuidelinePanel(QWidget):
             box = QCheckBox(text[0].upper() + text[1:])
             box.setToolTip(f"Tick if the patient has this: {text}. Unticked is read as 'no'.")
             self.optional[key] = box
+        for pair in EXCLUSIVE_INPUTS:  # ticking one of a contradicting pair unticks the other
+            for key, other in (pair, pair[::-1]):
+                self.optional[key].toggled.connect(
+                    lambda on, box=self.optional[other]: on and box.setChecked(False))
 
         form_box = QGroupBox("Patient (what the ECG cannot tell)")
         form = QFormLayout(form_box)
@@ -85,8 +89,7 @@ class GuidelinePanel(QWidget):
         self.more.setText(f"Other conditions ({len(self.optional)}) ▸")
         self.more.setCheckable(True)
         self.more.setAutoRaise(True)
-        self.more.setToolTip("Pacing indication, AV-junction ablation, assured biventricular pacing in AF, "
-                             "ischaemic aetiology, limited survival: unticked is read as 'no'")
+        self.more.setToolTip("; ".join(OPTIONAL_INPUTS.values()) + ". Unticked is read as 'no'.")
         self.more_box = QWidget()
         more_layout = QVBoxLayout(self.more_box)
         more_layout.setContentsMargins(0, 0, 0, 0)
@@ -269,12 +272,17 @@ def guidelines_html(results, chosen: str) -> str:
         colour = CLASS_COLOUR.get(cls, "#444")
         head = (f"Class {cls}" + (f", level {g.level_of_evidence}" if g.level_of_evidence else "")
                 if cls else "No recommendation class")
+        unverified = (f" <span style='color:#8a5a00; font-weight:bold'>({html.escape(g.verification)})</span>"
+                      if cls and g.verification != VERIFIED else "")
         parts.append(f"<p><b>{html.escape(g.title)}</b><br>"
-                     f"<span style='color:{colour}; font-size:13pt; font-weight:bold'>{head}</span><br>"
+                     f"<span style='color:{colour}; font-size:13pt; font-weight:bold'>{head}</span>{unverified}<br>"
                      f"{html.escape(g.reason)}")
         if g.missing_inputs:
             parts.append("<br><span style='color:#b03000'>Missing: "
                          f"{html.escape(', '.join(g.missing_inputs))}</span>")
+        if g.quoted_from:
+            parts.append(f"<br><span style='color:#666666; font-size:8pt'>Row source: "
+                         f"{html.escape(g.quoted_from)}</span>")
         parts.append("</p>")
     return "".join(parts) or "<p>No guideline selected.</p>"
 
