@@ -55,3 +55,11 @@ def test_record_beats_images_labels_and_cache(mitdb, cache):
     again = record_beats(mitdb, "100")
     assert time.perf_counter() - t0 < cold / 3
     assert np.array_equal(again["images"], first["images"]) and np.array_equal(again["r"], first["r"])
+
+
+def test_cache_key_covers_sources_that_exist():
+    from training.cache import PIPELINE_SOURCES, pipeline_version
+
+    assert len(pipeline_version()) == 8 and "signal/spectrogram.py" in PIPELINE_SOURCES
+    with pytest.raises(FileNotFoundError, match="core/moved.py does not exist"):
+        pipeline_version(("moved.py",))

@@ -21,19 +21,22 @@ def cache_dir() -> Path:
     return Path(env) if env else REPO_ROOT / ".cache"
 
 
-# The core modules whose code decides what is cached: a change to one of them starts a fresh cache.
-IMAGE_SOURCES = ("io", "record.py", "preprocess.py", "beats.py", "spectrogram.py")
-PIPELINE_SOURCES = (*IMAGE_SOURCES, "rpeaks.py", "delineate.py", "morphology_pacing.py")
+# The core modules whose code decides what is cached (paths under ecgcrt_gui/core): a change to one
+# of them starts a fresh cache.
+IMAGE_SOURCES = ("io", "record.py", "signal/preprocess.py", "signal/beats.py", "signal/spectrogram.py")
+PIPELINE_SOURCES = (*IMAGE_SOURCES, "signal/rpeaks.py", "signal/delineate.py", "morphology")
 
 
 def pipeline_version(sources: tuple[str, ...] = PIPELINE_SOURCES) -> str:
-    """Short hash of these core sources' code (the config digest alone misses code changes)."""
+    """Short hash of these core sources' code (the config digest alone misses code changes).
+    A source that is not there is an error: a moved module must not silently drop out of the key."""
     core = REPO_ROOT / "ecgcrt_gui" / "core"
     h = hashlib.sha256()
     for name in sources:
+        if not (core / name).exists():
+            raise FileNotFoundError(f"cache key source ecgcrt_gui/core/{name} does not exist: update training/cache.py")
         for f in sorted((core / name).rglob("*.py")) if (core / name).is_dir() else [core / name]:
-            if f.exists():
-                h.update(f.name.encode() + f.read_bytes())
+            h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()[:8]
 
 
