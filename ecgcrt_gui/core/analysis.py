@@ -11,6 +11,7 @@ import numpy as np
 from ecgcrt_gui.core import device_reading, morphology
 from ecgcrt_gui.core.assessment import Assessment
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
+from ecgcrt_gui.core.errors import AnalysisCancelled
 from ecgcrt_gui.core.guidelines import engine as guideline
 from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
 from ecgcrt_gui.core.record import EcgRecord
@@ -22,10 +23,6 @@ Progress = Callable[[float, str], None]
 
 # Beats the AAMI classifier calls anything but normal (N) are left out of the QRS-duration median.
 _DOMINANT_CLASS = "N"
-
-
-class AnalysisCancelled(Exception):
-    """The user cancelled a running analysis."""
 
 
 def analyze(

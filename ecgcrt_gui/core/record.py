@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ecgcrt_gui.core.device_reading import DeviceReading
+from ecgcrt_gui.core.errors import EcgReadError
 
-
-class EcgReadError(Exception):
-    """A file that cannot be read as an ECG; the message is meant for a clinician."""
+__all__ = ["EcgReadError", "EcgRecord"]
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from ecgcrt_gui.core.record import EcgReadError
+from ecgcrt_gui.core.errors import AnalysisCancelled, UserFacingError
 
 # A task's function receives these two callables: progress(fraction, message) and cancelled().
 TaskFn = Callable[[Callable[[float, str], None], Callable[[], bool]], Any]
@@ -45,7 +45,7 @@ class Task(QRunnable):
         try:
             result = self._fn(self.signals.progress.emit, self._cancel.is_set)
         except Exception as exc:  # every failure must reach the user, never vanish in a thread
-            if self._cancel.is_set() or type(exc).__name__ == "AnalysisCancelled":
+            if self._cancel.is_set() or isinstance(exc, AnalysisCancelled):
                 self.signals.cancelled.emit()
             else:
                 self.signals.failed.emit(plain_message(exc))
@@ -58,7 +58,7 @@ class Task(QRunnable):
 
 def plain_message(exc: BaseException) -> str:
     """A sentence for a clinician; unexpected errors also go to stderr with their traceback."""
-    if isinstance(exc, EcgReadError) or type(exc).__name__ in {"BundleError", "EcgReadError"}:
+    if isinstance(exc, UserFacingError):
         return str(exc)
     if isinstance(exc, OSError) and exc.strerror:
         return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror

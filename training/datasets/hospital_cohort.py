@@ -15,13 +15,14 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ecgcrt_gui.core.errors import UserFacingError
 from ecgcrt_gui.core.support.datapaths import data_dir
 
 RESPONSE_LVESV_REDUCTION = 0.15
 META_KEYS = ("root", "demonstration", "seed", "preprocessing_digest")  # `# key: value` comments read
 
 
-class CohortError(ValueError):
+class CohortError(UserFacingError, ValueError):
     """A cohort CSV that cannot be used; `errors` lists every problem found, by row."""
 
     def __init__(self, path: Path, errors: list[str]):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecgcrt_gui.core.config import DEFAULT_CONFIG, PreprocessConfig
+from ecgcrt_gui.core.errors import BundleError
 from ecgcrt_gui.core.support.atomic import atomic_path, write_text
 
 if TYPE_CHECKING:
@@ -21,10 +22,6 @@ if TYPE_CHECKING:
 
 SCHEMA = "ecgcrt.modelcard/1"
 _REQUIRED = ("name", "version", "task", "architecture", "classes", "preprocessing", "weights_sha256")
-
-
-class BundleError(Exception):
-    """A model bundle that cannot be used; the message says why in plain words."""
 
 
 @dataclass

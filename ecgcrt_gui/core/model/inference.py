@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ecgcrt_gui.core.errors import UserFacingError
 from ecgcrt_gui.core.model.bundle import BundleError, ModelBundle, load_bundle
 from ecgcrt_gui.core.support.resources import MODELS_DIR
 
@@ -35,7 +36,7 @@ RESPONDER = "responder"
 CUDA_REQUESTED_WARNING = "CUDA was requested but no usable GPU was found; ran on the CPU"
 
 
-class BatchError(ValueError):
+class BatchError(UserFacingError, ValueError):
     """Beat images the model cannot take (none, or of the wrong shape); the message says why."""
 
 
