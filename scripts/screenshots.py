@@ -41,8 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     window.resize(WIDTH, HEIGHT)
     window.show()
     session = window.session
-    if args.model:
-        session.model_path = args.model
+    if args.model:  # verified like a user's weights, before the first analysis
+        session.load_model(args.model)
+        if not wait_until(lambda: session.model_path is not None or bool(window.errors), 120) or window.errors:
+            raise SystemExit(f"screenshots: {args.model} cannot be used: {window.errors or 'timeout'}")
 
     def analysed(path: Path) -> None:
         window.errors.clear()

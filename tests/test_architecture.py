@@ -73,3 +73,11 @@ def test_the_pipeline_and_the_gui_start_without_torch_or_the_signal_stack():
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_the_view_state_and_the_errors_are_light():
+    """The view-state model knows no Qt; the errors both sides import load nothing but the standard library."""
+    code = ("import sys, ecgcrt_gui.gui.viewstate, ecgcrt_gui.core.errors; "
+            "print(sorted(m for m in ('PySide6', 'pyqtgraph', 'numpy', 'torch') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"

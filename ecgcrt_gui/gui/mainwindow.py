@@ -27,6 +27,7 @@ from ecgcrt_gui.gui.panels.guideline_panel import GuidelinePanel
 from ecgcrt_gui.gui.panels.prediction_panel import PredictionPanel
 from ecgcrt_gui.gui.panels.spectrogram_panel import SpectrogramPanel
 from ecgcrt_gui.gui.session import Session
+from ecgcrt_gui.gui.viewstate import LAYOUTS, ViewState
 
 TITLE = "ECG-CRT — for research use; not a medical device"
 MAX_RECENT = 8
@@ -46,7 +47,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(TITLE)
         self.setAcceptDrops(True)
         self.session = Session(self)
-        self.lead_view = LeadView(self.session)
+        self.view_state = ViewState()  # paper speed, gain, zoom, layout, mode: the lead view draws it
+        self.lead_view = LeadView(self.session, self.view_state)
         self.setCentralWidget(self.lead_view)
         self.spectrogram_panel = SpectrogramPanel(self.session)
         self.prediction_panel = PredictionPanel(self.session)
@@ -209,10 +211,9 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         self.lead_view.set_paper(float(s.value("paper_speed", 25.0)), float(s.value("gain", 10.0)))
-        layout = s.value("layout", "12-lead")
-        i = self.lead_view.layout_combo.findText(str(layout))
-        if i >= 0:
-            self.lead_view.layout_combo.setCurrentIndex(i)
+        layout = str(s.value("layout", LAYOUTS[0]))
+        if layout in LAYOUTS:
+            self.view_state.layout = layout
         self.guideline_panel.set_guideline(str(s.value("guideline", "esc2021")))
         self.set_device(str(s.value("device", "auto")))
         self._fill_recent()
@@ -221,9 +222,9 @@ class MainWindow(QMainWindow):
         s = settings()
         s.setValue("geometry", self.saveGeometry())
         s.setValue("state", self.saveState())
-        s.setValue("paper_speed", self.lead_view.mm_per_s)
-        s.setValue("gain", self.lead_view.mm_per_mv)
-        s.setValue("layout", self.lead_view.layout_combo.currentText())
+        s.setValue("paper_speed", self.view_state.paper_speed)
+        s.setValue("gain", self.view_state.gain)  # the user's choice, not a gain stepped down to fit
+        s.setValue("layout", self.view_state.layout)
         s.setValue("guideline", self.guideline_panel.chosen_guideline())
         s.setValue("device", self.session.device)
 

@@ -45,27 +45,81 @@ class Session(QObject):
         super().__init__(parent)
         from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
 
-        self.record = None
-        self.display_signal: np.ndarray | None = None  # the record's leads, baseline wander removed (core)
-        self.assessment = None
-        self.inputs = ClinicalInputs(lvef=None, nyha=None, sex=None, rhythm=None)
-        self.morphology_override: str | None = None
-        self.model_path: Path | None = None
-        self.device = "auto"
-        self.rpeaks_override: np.ndarray | None = None
-        self.selected = -1
+        self._record = None
+        self._display_signal: np.ndarray | None = None  # the record's leads, baseline wander removed (core)
+        self._assessment = None
+        self._inputs = ClinicalInputs(lvef=None, nyha=None, sex=None, rhythm=None)
+        self._morphology_override: str | None = None
+        self._model_path: Path | None = None
+        self._device = "auto"
+        self._rpeaks_override: np.ndarray | None = None  # the user's R-peaks; None = the detector's
+        self._detected: np.ndarray | None = None  # the detector's R-peaks, from the last unedited analysis
+        self._selected = -1
         self.undo_stack = QUndoStack(self)
         self._tasks: dict[str, workers.Task] = {}  # the current task of each kind
         self._alive: set[workers.Task] = set()  # every task until it ends (cancelled ones too)
 
+    # ---- state (read-only: change it through the methods below) -----------------------------
+    @property
+    def record(self):
+        """The EcgRecord on screen, or None."""
+        return self._record
+
+    @property
+    def assessment(self):
+        """The latest Assessment of the record, or None while none is finished (it may predate a peak edit)."""
+        return self._assessment
+
+    @property
+    def inputs(self):
+        """The clinician's ClinicalInputs for this patient."""
+        return self._inputs
+
+    @property
+    def morphology_override(self) -> str | None:
+        """The clinician's reading of the QRS morphology, or None to use the measured one."""
+        return self._morphology_override
+
+    @property
+    def model_path(self) -> Path | None:
+        """Verified user-loaded CRT weights, or None for the bundled model."""
+        return self._model_path
+
+    @property
+    def device(self) -> str:
+        return self._device
+
+    @property
+    def selected(self) -> int:
+        """Index of the selected beat into peaks(), -1 for none."""
+        return self._selected
+
     # ---- queries ---------------------------------------------------------------------------
     def peaks(self) -> np.ndarray:
         """The R-peaks on screen: the user's edit if any, else the analysis's."""
-        if self.rpeaks_override is not None:
-            return self.rpeaks_override
-        if self.assessment is not None:
-            return self.assessment.rpeaks
+        if self._rpeaks_override is not None:
+            return self._rpeaks_override
+        if self._detected is not None:  # also right after undoing an edit, before the re-run is in
+            return self._detected
         return np.zeros(0, dtype=np.int64)
+
+    def peaks_edited(self) -> bool:
+        """Whether the R-peaks on screen are the user's edit rather than the detector's."""
+        return self._rpeaks_override is not None
+
+    def current_assessment(self):
+        """The assessment if it was made on the R-peaks on screen (not a stale pre-edit one), else None."""
+        a = self._assessment
+        if a is None or a.record is not self._record or not np.array_equal(a.rpeaks, self.peaks()):
+            return None
+        return a
+
+    def shown_signal(self) -> np.ndarray | None:
+        """The leads as drawn: baseline-corrected by the core (as carts print them), or None with no record."""
+        if self._record is None:
+            return None
+        shown = self._display_signal
+        return shown if shown is not None and shown.shape == self._record.signal.shape else self._record.signal
 
     def busy(self) -> bool:
         return bool(self._tasks)
@@ -89,16 +143,17 @@ class Session(QObject):
     def _on_read(self, result) -> None:
         from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
 
-        record, self.display_signal = result
-        self.record = record
-        self.assessment = None
-        self.rpeaks_override = None
-        self.morphology_override = None
-        self.selected = -1
+        record, self._display_signal = result
+        self._record = record
+        self._assessment = None
+        self._rpeaks_override = None
+        self._detected = None
+        self._morphology_override = None
+        self._selected = -1
         self.undo_stack.clear()
         # A new patient: never carry the previous patient's LVEF or NYHA class over.
         sex = record.meta.get("sex") if record.meta.get("sex") in ("M", "F") else None
-        self.inputs = ClinicalInputs(lvef=None, nyha=None, sex=sex, rhythm=None)
+        self._inputs = ClinicalInputs(lvef=None, nyha=None, sex=sex, rhythm=None)
         self.recordChanged.emit(record)
         self.assessmentChanged.emit(None)
         self.peaksChanged.emit(self.peaks())
@@ -107,10 +162,10 @@ class Session(QObject):
     # ---- analysis --------------------------------------------------------------------------
     def analyse(self) -> None:
         """(Re-)run the whole analysis on the current record; a running one is cancelled."""
-        if self.record is None:
+        if self._record is None:
             return
-        record, inputs, override = self.record, self.inputs, self.morphology_override
-        rpeaks, model_path, device = self.rpeaks_override, self.model_path, self.device
+        record, inputs, override = self._record, self._inputs, self._morphology_override
+        rpeaks, model_path, device = self._rpeaks_override, self._model_path, self._device
 
         def job(progress, cancelled):
             from ecgcrt_gui.core.analysis import analyze
@@ -121,36 +176,38 @@ class Session(QObject):
         self._run("analyse", "Analysing", job, self._on_analysed, "The analysis failed")
 
     def _on_analysed(self, assessment) -> None:
-        if assessment.record is not self.record:
+        if assessment.record is not self._record:
             return  # a result for a patient no longer on screen
-        if assessment.inputs != self.inputs or self.morphology_override is not None:
+        if assessment.inputs != self._inputs or self._morphology_override is not None:
             assessment = self._updated(assessment)
-        self.assessment = assessment
-        if not 0 <= self.selected < len(assessment.rpeaks):
-            self.selected = int(assessment.image_beats[0]) if len(assessment.image_beats) else (
+        self._assessment = assessment
+        if not assessment.rpeaks_edited:
+            self._detected = assessment.rpeaks
+        if not 0 <= self._selected < len(assessment.rpeaks):
+            self._selected = int(assessment.image_beats[0]) if len(assessment.image_beats) else (
                 0 if len(assessment.rpeaks) else -1)
         self.assessmentChanged.emit(assessment)
         self.peaksChanged.emit(self.peaks())
-        self.selectedBeatChanged.emit(self.selected)
+        self.selectedBeatChanged.emit(self._selected)
 
     def _updated(self, assessment):
         from ecgcrt_gui.core.analysis import update_guidelines
 
-        return update_guidelines(assessment, self.inputs, self.morphology_override)
+        return update_guidelines(assessment, self._inputs, self._morphology_override)
 
     def set_inputs(self, inputs) -> None:
         """New clinical inputs: the guidelines update at once, the network does not re-run."""
-        sex_changed = inputs.sex != self.inputs.sex
-        self.inputs = inputs
-        if self.assessment is None:
+        sex_changed = inputs.sex != self._inputs.sex
+        self._inputs = inputs
+        if self._assessment is None:
             return
         if not sex_changed:
-            self.assessment = self._updated(self.assessment)
-            self.assessmentChanged.emit(self.assessment)
+            self._assessment = self._updated(self._assessment)
+            self.assessmentChanged.emit(self._assessment)
             return
         # Sex changes Strauss's QRS threshold, so morphology is re-classified: on a long record that
         # takes longer than the GUI thread may be blocked.
-        assessment = self.assessment
+        assessment = self._assessment
 
         def job(progress, cancelled):
             return self._updated(assessment)
@@ -158,22 +215,22 @@ class Session(QObject):
         self._run("guidelines", "Updating the criteria", job, self._on_guidelines, "The criteria cannot be updated")
 
     def _on_guidelines(self, assessment) -> None:
-        if assessment.record is self.record and np.array_equal(assessment.rpeaks, self.peaks()):
-            if assessment.inputs != self.inputs:  # other inputs changed meanwhile (same sex: instant)
+        if assessment.record is self._record and np.array_equal(assessment.rpeaks, self.peaks()):
+            if assessment.inputs != self._inputs:  # other inputs changed meanwhile (same sex: instant)
                 assessment = self._updated(assessment)
-            self.assessment = assessment
+            self._assessment = assessment
             self.assessmentChanged.emit(assessment)
 
     def set_morphology_override(self, label: str | None) -> None:
-        self.morphology_override = label
-        if self.assessment is not None:
-            self.assessment = self._updated(self.assessment)
-            self.assessmentChanged.emit(self.assessment)
+        self._morphology_override = label
+        if self._assessment is not None:
+            self._assessment = self._updated(self._assessment)
+            self.assessmentChanged.emit(self._assessment)
 
     def set_device(self, device: str) -> None:
         """auto / cpu / cuda; the analysis re-runs on the new device."""
-        if device != self.device:
-            self.device = device
+        if device != self._device:
+            self._device = device
             self.analyse()
 
     def load_model(self, path: str | Path) -> None:
@@ -193,19 +250,19 @@ class Session(QObject):
         self._on_model(None)
 
     def _on_model(self, path: Path | None) -> None:
-        self.model_path = path
+        self._model_path = path
         self.modelChanged.emit(path)
         self.analyse()
 
     # ---- saving ----------------------------------------------------------------------------
     def export(self, path: str | Path, kind: str) -> None:
         """Write the assessment as kind "pdf" (report) or "json", atomically, in the background."""
-        if self.assessment is None:
+        if self._assessment is None:
             self.error.emit("Nothing to save", "There is no finished analysis to save yet.")
             return
         from ecgcrt_gui.gui import export
 
-        assessment, path = self.assessment, Path(path)
+        assessment, path = self._assessment, Path(path)
         write = export.save_pdf if kind == "pdf" else export.save_json
 
         def job(progress, cancelled):
@@ -215,19 +272,23 @@ class Session(QObject):
         self._run("export-" + kind, f"Writing {path.name}", job, self.exported.emit, f"Cannot write {path.name}")
 
     # ---- R-peak editing --------------------------------------------------------------------
-    def edit_peaks(self, peaks: np.ndarray, text: str) -> None:
-        """Replace the R-peaks (undoable); measurements and prediction re-run on the edit."""
-        if self.record is None:
-            return
+    def edit_peaks(self, peaks: np.ndarray, text: str) -> bool:
+        """Replace the R-peaks (undoable); measurements and prediction re-run on the edit.
+
+        Refused (False) before the detector's peaks are in: an edit then would replace them all.
+        """
+        if self._record is None or (self._assessment is None and self._rpeaks_override is None):
+            return False
         after = np.unique(np.asarray(peaks, dtype=np.int64))
-        after = after[(after >= 0) & (after < self.record.n_samples)]
-        self.undo_stack.push(PeakEdit(self, self.rpeaks_override, after, text))
+        after = after[(after >= 0) & (after < self._record.n_samples)]
+        self.undo_stack.push(PeakEdit(self, self._rpeaks_override, after, text))
+        return True
 
     def _apply_peaks(self, peaks: np.ndarray | None) -> None:
-        self.rpeaks_override = peaks
+        self._rpeaks_override = peaks
         self.peaksChanged.emit(self.peaks())
         n = len(self.peaks())
-        if self.selected >= n:
+        if self._selected >= n:
             self.select_beat(n - 1)
         self.analyse()
 
@@ -235,13 +296,13 @@ class Session(QObject):
     def select_beat(self, index: int) -> None:
         n = len(self.peaks())
         index = max(-1, min(int(index), n - 1))
-        if index != self.selected:
-            self.selected = index
+        if index != self._selected:
+            self._selected = index
             self.selectedBeatChanged.emit(index)
 
     def step_beat(self, step: int) -> None:
         if len(self.peaks()):
-            self.select_beat(max(0, self.selected + step))
+            self.select_beat(max(0, self._selected + step))
 
     # ---- tasks -----------------------------------------------------------------------------
     def cancel(self) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 
-SELECT, CALIPERS, EDIT = "select", "calipers", "edit"
+from ecgcrt_gui.gui.viewstate import EDIT, SELECT
 
 
 class EcgViewBox(pg.ViewBox):

@@ -12,59 +12,88 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolBar, QVBoxLay
 from ecgcrt_gui.core import leadlayout
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
 from ecgcrt_gui.gui import palette
-from ecgcrt_gui.gui.leads.ecgviewbox import CALIPERS, EDIT, SELECT, EcgViewBox
-from ecgcrt_gui.gui.leads.paper import GAINS_MM_MV, PAPER_COLOUR, PAPER_SPEEDS_MM_S, PaperGrid, TimeBands, pixels_per_mm
+from ecgcrt_gui.gui.leads.ecgviewbox import EcgViewBox
+from ecgcrt_gui.gui.leads.paper import PAPER_COLOUR, PaperGrid, TimeBands, pixels_per_mm
+from ecgcrt_gui.gui.viewstate import CALIPERS, EDIT, GAINS_MM_MV, LAYOUTS, PAPER_SPEEDS_MM_S, SELECT, ViewState
 
 PEAK_TOLERANCE_PX = 10.0   # a click this close to an R-peak marker hits it
 CALIBRATION = ((-0.4, 0.0), (-0.35, 0.0), (-0.35, 1.0), (-0.15, 1.0), (-0.15, 0.0), (-0.1, 0.0))  # 1 mV pulse
-MIN_ZOOM, MAX_ZOOM = 1e-3, 16.0
+MODE_TEXTS = (
+    (SELECT, "Select", "Select: click a beat to show its spectrogram; drag to pan; wheel to zoom"),
+    (CALIPERS, "Calipers", "Calipers: click two points to read Δt (ms), ΔmV and rate (bpm); right-click clears"),
+    (EDIT, "Edit R-peaks", "Edit R-peaks: click to add a peak, drag a marker to move it, right-click a marker "
+                           "to delete it (Shift-click adds in any mode; Ctrl+Z undoes)"),
+)
 
 
 class LeadView(QWidget):
+    """Draws the session's record as the view state says; the toolbar and the mouse change that state."""
+
     scaleChanged = Signal(str)  # "25 mm/s · 10 mm/mV · true scale", for the status bar
 
-    def __init__(self, session, parent: QWidget | None = None):
+    def __init__(self, session, state: ViewState | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
+        self.state = state if state is not None else ViewState()
         self.record = None
         self.signal = np.zeros((0, 0), dtype=np.float32)
         self.traces: list[leadlayout.Trace] = []
-        self.mm_per_s, self.mm_per_mv, self.zoom = 25.0, 10.0, 1.0
-        self.layout_name = "12-lead"
+        self._labels: list[tuple[leadlayout.Trace, pg.TextItem]] = []
+        self._trace_items: list[pg.GraphicsObject] = []
         self._caliper_points: list[tuple[float, float]] = []
+        self._zoom_anchor: QPointF | None = None  # where the zoom now being applied is centred
         self._syncing = False
         self._build()
-        session.recordChanged.connect(self.set_record)
-        # Peaks and assessment often change together: redraw once, when the event loop is next idle.
-        self._redraw = QTimer(self)
-        self._redraw.setSingleShot(True)
-        self._redraw.setInterval(0)
-        self._redraw.timeout.connect(self._draw_peaks)
-        session.peaksChanged.connect(lambda _: self._redraw.start())
-        session.assessmentChanged.connect(lambda _: self._redraw.start())
-        session.selectedBeatChanged.connect(self._show_selected)
+        self._subscribe()
+        self._on_paper_changed()
+        self._show_mode(self.state.mode)
+
+    # ---- the view state (paper speed, gain and zoom live there) ----------------------------
+    @property
+    def mm_per_s(self) -> float:
+        return self.state.paper_speed
+
+    @property
+    def mm_per_mv(self) -> float:
+        """The gain drawn at (a stepped-down one while fitted)."""
+        return self.state.shown_gain
+
+    @property
+    def zoom(self) -> float:
+        return self.state.zoom
 
     # ---- construction ----------------------------------------------------------------------
     def _build(self) -> None:
+        self._build_toolbar()
+        self.edited_label = QLabel("R-peaks edited by you: measurements and prediction use the edited "
+                                   "peaks (Ctrl+Z undoes)")
+        self.edited_label.setWordWrap(True)
+        self.edited_label.setStyleSheet("background:#fff3cd; color:#5c4400; padding:3px;")
+        self.edited_label.setToolTip("You added, moved or deleted R-peaks; the analysis was re-run on them.")
+        self.edited_label.hide()
+        self._build_plot()
+        self._build_overview()
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(self.toolbar)
+        box.addWidget(self.edited_label)
+        box.addWidget(self.plot, 1)
+        box.addLayout(self._build_legend())
+        box.addWidget(self.overview)
+
+    def _build_toolbar(self) -> None:
         self.toolbar = QToolBar("Lead view", self)
-        self.layout_combo = self._combo(["12-lead", "Stacked"], "Lead layout: the standard 12-lead printout "
+        self.layout_combo = self._combo(list(LAYOUTS), "Lead layout: the standard 12-lead printout "
                                         "(3 x 4 plus a lead II rhythm strip) or every lead in its own row")
         self.speed_combo = self._combo([f"{s:g} mm/s" for s in PAPER_SPEEDS_MM_S], "Paper speed")
         self.gain_combo = self._combo([f"{g:g} mm/mV" for g in GAINS_MM_MV], "Gain (amplitude scale)")
-        self.gain_combo.setCurrentIndex(GAINS_MM_MV.index(10.0))
         for w in (self.layout_combo, self.speed_combo, self.gain_combo):
             self.toolbar.addWidget(w)
-            w.currentIndexChanged.connect(self._on_settings_changed)
         self.toolbar.addSeparator()
         group = QActionGroup(self)
         self.mode_actions = {}
-        for mode, text, tip in (
-            (SELECT, "Select", "Select: click a beat to show its spectrogram; drag to pan; wheel to zoom"),
-            (CALIPERS, "Calipers", "Calipers: click two points to read Δt (ms), ΔmV and rate (bpm); "
-                                   "right-click clears"),
-            (EDIT, "Edit R-peaks", "Edit R-peaks: click to add a peak, drag a marker to move it, right-click "
-                                   "a marker to delete it (Shift-click adds in any mode; Ctrl+Z undoes)"),
-        ):
+        for mode, text, tip in MODE_TEXTS:
             action = self.toolbar.addAction(text)
             action.setCheckable(True)
             action.setToolTip(tip)
@@ -72,7 +101,6 @@ class LeadView(QWidget):
             action.setData(mode)
             group.addAction(action)
             self.mode_actions[mode] = action
-        self.mode_actions[SELECT].setChecked(True)
         group.triggered.connect(lambda a: self.set_mode(a.data()))
         self.toolbar.addSeparator()
         self.caliper_label = QLabel("")
@@ -80,16 +108,10 @@ class LeadView(QWidget):
                                       "and the rate that interval would mean")
         self.toolbar.addWidget(self.caliper_label)
 
-        self.edited_label = QLabel("R-peaks edited by you: measurements and prediction use the edited "
-                                   "peaks (Ctrl+Z undoes)")
-        self.edited_label.setStyleSheet("background:#fff3cd; color:#5c4400; padding:3px;")
-        self.edited_label.setToolTip("You added, moved or deleted R-peaks; the analysis was re-run on them.")
-        self.edited_label.hide()
-
+    def _build_plot(self) -> None:
         self.vb = EcgViewBox()
         self.vb.peak_at = self._peak_at
         self.plot = pg.PlotWidget(viewBox=self.vb, background=PAPER_COLOUR)
-        self.plot.setToolTip(self.mode_actions[SELECT].toolTip())
         self.plot.hideAxis("left")
         self.plot.getAxis("bottom").setLabel("time", units="s")
         self.plot.setMouseEnabled(x=True, y=True)
@@ -115,13 +137,8 @@ class LeadView(QWidget):
                                              symbol="+", symbolSize=14, symbolPen=pg.mkPen(palette.CALIPER, width=2))
         self.caliper_items.setZValue(40)
         self.vb.addItem(self.caliper_items)
-        self.vb.sigClicked.connect(self._on_click)
-        self.vb.sigPeakDragged.connect(self._on_peak_drag)
-        self.vb.sigWheelZoom.connect(self.zoom_by)
-        self.vb.sigResized.connect(lambda _: self._apply_scale())
-        self.vb.sigXRangeChanged.connect(self._sync_overview)
-        self._trace_items: list[pg.GraphicsObject] = []
 
+    def _build_overview(self) -> None:
         self.overview = pg.PlotWidget(background="w")
         self.overview.setFixedHeight(70)
         self.overview.hideAxis("left")
@@ -135,8 +152,8 @@ class LeadView(QWidget):
         self.region = pg.LinearRegionItem(brush=QColor(0, 114, 178, 70), pen=pg.mkPen("#0072B2", width=2))
         self.region.setZValue(10)
         self.overview.addItem(self.region)
-        self.region.sigRegionChanged.connect(self._on_region)
 
+    def _build_legend(self) -> QHBoxLayout:
         legend = QHBoxLayout()
         legend.addWidget(QLabel("Beat classes:"))
         for cls, colour in palette.AAMI_COLOURS.items():
@@ -152,15 +169,36 @@ class LeadView(QWidget):
         shade.setToolTip("Shaded: QRS onset to offset found by delineation for each beat")
         legend.addWidget(shade)
         legend.addStretch(1)
+        return legend
 
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(self.toolbar)
-        box.addWidget(self.edited_label)
-        box.addWidget(self.plot, 1)
-        box.addLayout(legend)
-        box.addWidget(self.overview)
+    def _subscribe(self) -> None:
+        """Controls set the view state; the state's events redraw; the session's events bring data."""
+        self.layout_combo.currentIndexChanged.connect(lambda i: setattr(self.state, "layout", LAYOUTS[i]))
+        self.speed_combo.currentIndexChanged.connect(lambda i: setattr(self.state, "paper_speed",
+                                                                       PAPER_SPEEDS_MM_S[i]))
+        self.gain_combo.currentIndexChanged.connect(lambda i: self.set_gain(GAINS_MM_MV[i]))
+        events = self.state.events
+        for emitter in (events.paper_speed, events.gain, events.fit_gain):
+            emitter.connect(lambda _: self._on_paper_changed())
+        events.zoom.connect(lambda _: self._apply_scale(anchor=self._zoom_anchor))
+        events.layout.connect(lambda _: self._draw_record(reset_view=True))
+        events.mode.connect(self._show_mode)
+        self.vb.sigClicked.connect(self._on_click)
+        self.vb.sigPeakDragged.connect(self._on_peak_drag)
+        self.vb.sigWheelZoom.connect(self.zoom_by)
+        self.vb.sigResized.connect(lambda _: self._apply_scale())
+        self.vb.sigXRangeChanged.connect(self._sync_overview)
+        self.region.sigRegionChanged.connect(self._on_region)
+        session = self.session
+        session.recordChanged.connect(self.set_record)
+        # Peaks and assessment often change together: redraw once, when the event loop is next idle.
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(0)
+        self._redraw.timeout.connect(self._draw_peaks)
+        session.peaksChanged.connect(lambda _: self._redraw.start())
+        session.assessmentChanged.connect(lambda _: self._redraw.start())
+        session.selectedBeatChanged.connect(self._show_selected)
 
     def _combo(self, items: list[str], tip: str) -> QComboBox:
         combo = QComboBox()
@@ -170,24 +208,33 @@ class LeadView(QWidget):
 
     # ---- settings --------------------------------------------------------------------------
     def set_paper(self, mm_per_s: float, mm_per_mv: float) -> None:
-        """Paper speed and gain (restored from the settings)."""
+        """Paper speed and gain (restored from the settings); values the view cannot show are ignored."""
         if mm_per_s in PAPER_SPEEDS_MM_S:
-            self.speed_combo.setCurrentIndex(PAPER_SPEEDS_MM_S.index(mm_per_s))
+            self.state.paper_speed = mm_per_s
         if mm_per_mv in GAINS_MM_MV:
-            self.gain_combo.setCurrentIndex(GAINS_MM_MV.index(mm_per_mv))
+            self.set_gain(mm_per_mv)
 
-    def _on_settings_changed(self) -> None:
-        self.mm_per_s = PAPER_SPEEDS_MM_S[self.speed_combo.currentIndex()]
-        self.mm_per_mv = GAINS_MM_MV[self.gain_combo.currentIndex()]
+    def set_gain(self, mm_per_mv: float) -> None:
+        """The user's gain: it ends a stepped-down fit."""
+        self.state.fit_gain = None
+        self.state.gain = mm_per_mv
+
+    def _on_paper_changed(self) -> None:
+        """Controls show the state (without echoing back into it), the grid and range follow."""
+        for combo, index in ((self.speed_combo, PAPER_SPEEDS_MM_S.index(self.mm_per_s)),
+                             (self.gain_combo, GAINS_MM_MV.index(self.mm_per_mv)),
+                             (self.layout_combo, LAYOUTS.index(self.state.layout))):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(index)
+            combo.blockSignals(False)
         self.grid.set_scale(self.mm_per_s, self.mm_per_mv)
-        layout = self.layout_combo.currentText()
-        if layout != self.layout_name:
-            self.layout_name = layout
-            self._draw_record(reset_view=True)
-        else:
-            self._apply_scale()
+        self._apply_scale()
 
     def set_mode(self, mode: str) -> None:
+        self.state.mode = mode
+        self._set_calipers([])
+
+    def _show_mode(self, mode: str) -> None:
         self.vb.mode = mode
         self.mode_actions[mode].setChecked(True)
         self.plot.setToolTip(self.mode_actions[mode].toolTip())
@@ -196,9 +243,7 @@ class LeadView(QWidget):
     # ---- record and traces -----------------------------------------------------------------
     def set_record(self, record) -> None:
         self.record = record
-        # What is drawn: the core's baseline-corrected leads (as a cart prints them); raw if absent.
-        shown = self.session.display_signal
-        self.signal = shown if shown is not None and shown.shape == record.signal.shape else record.signal
+        self.signal = self.session.shown_signal()
         self._set_calipers([])
         self._draw_record(reset_view=True)
 
@@ -206,11 +251,11 @@ class LeadView(QWidget):
         for item in self._trace_items:
             self.vb.removeItem(item)
         self._trace_items = []
-        self._labels: list[tuple[leadlayout.Trace, pg.TextItem]] = []
+        self._labels = []
         rec = self.record
         if rec is None:
             return
-        twelve = self.layout_name == "12-lead" and leadlayout.has_twelve_leads(rec)
+        twelve = self.state.layout == "12-lead" and leadlayout.has_twelve_leads(rec)
         self.traces = leadlayout.twelve_lead(rec) if twelve else leadlayout.stacked(rec)
         t = np.arange(rec.n_samples, dtype=np.float64) / rec.fs
         for tr in self.traces:
@@ -239,7 +284,8 @@ class LeadView(QWidget):
         lo, hi = np.nanpercentile(sig, [0.5, 99.5]) if len(sig) else (0, 1)
         self.overview.setYRange(lo, hi, padding=0.1)
         if reset_view:
-            self.zoom = 1.0
+            self._zoom_anchor = None
+            self.state.zoom = 1.0
             self._apply_scale(x0=-0.45, y_top=self.traces[0].offset_mv + 2.5)
         self._draw_peaks()
 
@@ -290,13 +336,20 @@ class LeadView(QWidget):
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom both axes alike about anchor (default: the view's centre)."""
-        self.zoom = float(np.clip(self.zoom * factor, MIN_ZOOM, MAX_ZOOM))
-        if anchor is None:
-            anchor = self.vb.viewRect().center()
-        self._apply_scale(anchor=anchor)
+        self._zoom_anchor = anchor if anchor is not None else self.vb.viewRect().center()
+        self.state.zoom = self.zoom * factor
+        self._zoom_anchor = None
+
+    def _set_zoom(self, zoom: float) -> None:
+        """Zoom keeping the view's top-left corner (the caller places the view after)."""
+        self._zoom_anchor = None
+        self.state.zoom = zoom
 
     def true_scale(self) -> None:
-        self.zoom_by(1.0 / self.zoom)
+        """Zoom 1 at the user's own gain (a stepped-down fit ends)."""
+        self._zoom_anchor = self.vb.viewRect().center()
+        self.state.true_scale()
+        self._zoom_anchor = None
 
     def fit(self) -> None:
         """Zoom (both axes alike) so that every row and the whole layout's width fit the view."""
@@ -306,20 +359,20 @@ class LeadView(QWidget):
         height = top - (min(tr.offset_mv for tr in self.traces) - 1.5)
         width = max(tr.t1 for tr in self.traces) + 0.6
         k = pixels_per_mm(self.screen())
-        self.zoom = float(np.clip(min(self.vb.width() / (width * k * self.mm_per_s),
-                                      self.vb.height() / (height * k * self.mm_per_mv)), MIN_ZOOM, MAX_ZOOM))
+        self._set_zoom(min(self.vb.width() / (width * k * self.mm_per_s),
+                           self.vb.height() / (height * k * self.mm_per_mv)))
         self._apply_scale(x0=-0.45, y_top=top)
 
     def show_time(self, t0: float, t1: float) -> None:
         """Fit [t0, t1] seconds to the view's width (both axes zoom alike)."""
         px_s = pixels_per_mm(self.screen()) * self.mm_per_s
-        self.zoom = float(np.clip(self.vb.width() / max(t1 - t0, 1e-3) / px_s, MIN_ZOOM, MAX_ZOOM))
+        self._set_zoom(self.vb.width() / max(t1 - t0, 1e-3) / px_s)
         self._apply_scale(x0=t0)
 
     def _place_labels(self) -> None:
         """Lead names at the start of their trace, or at the view's left edge when scrolled past it."""
         xa = self.vb.viewRange()[0][0] + 6 * self.vb.viewPixelSize()[0]
-        for tr, label in getattr(self, "_labels", []):
+        for tr, label in self._labels:
             label.setPos(min(max(tr.t0 + 0.04, xa), max(tr.t0 + 0.04, tr.t1 - 0.3)), tr.offset_mv + 1.2)
 
     def pan_to(self, t0: float) -> None:
@@ -347,24 +400,17 @@ class LeadView(QWidget):
         self._syncing = False
 
     # ---- R-peaks, beats, QRS -----------------------------------------------------------------
-    def _current(self):
-        """The assessment if it describes the peaks on screen (not a stale pre-edit one)."""
-        a = self.session.assessment
-        if a is None or a.record is not self.record or not np.array_equal(a.rpeaks, self.session.peaks()):
-            return None
-        return a
-
     def _draw_peaks(self) -> None:
         rec = self.record
         peaks = self.session.peaks()
-        self.edited_label.setVisible(self.session.rpeaks_override is not None)
+        self.edited_label.setVisible(self.session.peaks_edited())
         for markers in self.class_markers.values():
             markers.clear()
         self.qrs_bands.set_bands(np.zeros(0), np.zeros(0))
         if rec is None or not len(peaks) or not self.traces:
             self._show_selected(self.session.selected)
             return
-        a = self._current()
+        a = self.session.current_assessment()
         classes = np.array(a.aami_classes if a is not None and a.aami_classes else [None] * len(peaks), dtype=object)
         t = peaks / rec.fs
         for cls, markers in self.class_markers.items():
@@ -391,7 +437,7 @@ class LeadView(QWidget):
             self.selected_band.set_bands(np.zeros(0), np.zeros(0))
             return
         fs = self.record.fs
-        a = self._current()
+        a = self.session.current_assessment()
         if a is not None:
             start, end = a.beats.start[index] / fs, a.beats.end[index] / fs
         else:  # peaks just edited: the beat windows come with the re-run analysis
@@ -428,8 +474,6 @@ class LeadView(QWidget):
             self.session.select_beat(int(np.argmin(np.abs(peaks / self.record.fs - x))))
 
     def add_peak(self, x: float) -> None:
-        if self.session.assessment is None and self.session.rpeaks_override is None:
-            return  # the detector's peaks are not in yet: an edit now would replace them all
         sample = int(round(x * self.record.fs))
         if 0 <= sample < self.record.n_samples:
             self.session.edit_peaks(np.append(self.session.peaks(), sample), f"add R-peak at {x:.3f} s")

@@ -7,8 +7,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF
 from PySide6.QtGui import QColor, QPen, QScreen
 
-PAPER_SPEEDS_MM_S = (25.0, 50.0)
-GAINS_MM_MV = (5.0, 10.0, 20.0)
 PAPER_COLOUR = QColor("#fffafa")
 MINOR_COLOUR = QColor("#f5c9c9")
 MAJOR_COLOUR = QColor("#e08a8a")
