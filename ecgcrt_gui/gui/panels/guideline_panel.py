@@ -51,6 +51,19 @@ class GuidelinePanel(QWidget):
         super().__init__(parent)
         self.session = session
         self._filling = False
+        box = QVBoxLayout(self)
+        # The answer stands under its inputs; the criteria behind the morphology come last.
+        box.addWidget(self._build_inputs())
+        box.addWidget(self._build_measured())
+        box.addWidget(self._build_results(), 1)
+        box.addWidget(self._build_criteria(), 1)
+        self._connect()
+        self._fill_form()
+        self.show_assessment(None)
+
+    # ---- construction ----------------------------------------------------------------------
+    def _build_inputs(self) -> QGroupBox:
+        """What the ECG cannot tell: LVEF, NYHA, sex, rhythm, the guideline, the yes/no conditions."""
         self.lvef = QSpinBox()
         self.lvef.setRange(LVEF_RANGE[0] - 1, LVEF_RANGE[1])  # the value below the range reads "not entered"
         self.lvef.setSuffix(" %")
@@ -67,16 +80,6 @@ class GuidelinePanel(QWidget):
         for name, g in GUIDELINES.items():
             self.guideline.addItem(g.short, name)
         self.guideline.setToolTip("Which guideline's recommendation to show")
-        self.optional = {}
-        for key, text in OPTIONAL_INPUTS.items():
-            box = QCheckBox(text[0].upper() + text[1:])
-            box.setToolTip(f"Tick if the patient has this: {text}. Unticked is read as 'no'.")
-            self.optional[key] = box
-        for pair in EXCLUSIVE_INPUTS:  # ticking one of a contradicting pair unticks the other
-            for key, other in (pair, pair[::-1]):
-                self.optional[key].toggled.connect(
-                    lambda on, box=self.optional[other]: on and box.setChecked(False))
-
         form_box = QGroupBox("Patient (what the ECG cannot tell)")
         form = QFormLayout(form_box)
         form.addRow("LVEF", self.lvef)
@@ -84,7 +87,17 @@ class GuidelinePanel(QWidget):
         form.addRow("Sex", self.sex)
         form.addRow("Rhythm", self.rhythm)
         form.addRow("Guideline", self.guideline)
-        # The yes/no conditions matter for few patients: folded away until asked for.
+        form.addRow(self._build_conditions())
+        form.addRow(self.more_box)
+        return form_box
+
+    def _build_conditions(self) -> QToolButton:
+        """The yes/no conditions matter for few patients: folded away until asked for."""
+        self.optional = {}
+        for key, text in OPTIONAL_INPUTS.items():
+            box = QCheckBox(text[0].upper() + text[1:])
+            box.setToolTip(f"Tick if the patient has this: {text}. Unticked is read as 'no'.")
+            self.optional[key] = box
         self.more = QToolButton()
         self.more.setText(f"Other conditions ({len(self.optional)}) ▸")
         self.more.setCheckable(True)
@@ -96,10 +109,10 @@ class GuidelinePanel(QWidget):
         for box in self.optional.values():
             more_layout.addWidget(box)
         self.more_box.hide()
-        self.more.toggled.connect(self._toggle_more)
-        form.addRow(self.more)
-        form.addRow(self.more_box)
+        return self.more
 
+    def _build_measured(self) -> QGroupBox:
+        """Our QRS and morphology, the cart's own reading beside them, and the clinician's reading."""
         self.qrs = QLabel("QRS: –")
         self.qrs.setWordWrap(True)
         self.qrs.setToolTip("Global QRS duration: median over the dominant beats, earliest onset to latest "
@@ -116,19 +129,14 @@ class GuidelinePanel(QWidget):
             self.override.addItem(label, label)
         self.override.setToolTip("Override the measured QRS morphology when you read the ECG differently; "
                                  "the guidelines follow your reading and the report says so")
-        self.criteria = QTreeWidget()
-        self.criteria.setHeaderLabels(["Status", "Criterion", "Leads that decided", "Measured"])
-        self.criteria.setToolTip("Strauss (2011) LBBB criteria and the other morphology checks: met, not met, "
-                                 "or not assessable with the leads in this record")
-        self.criteria.setMinimumHeight(160)
         ecg_box = QGroupBox("From the ECG")
         ecg = QFormLayout(ecg_box)
         ecg.addRow(self.qrs)
         ecg.addRow(self.cart)
         ecg.addRow("Morphology used", self.override)
-        criteria_box = QGroupBox("Morphology criteria (Strauss 2011 and others)")
-        QVBoxLayout(criteria_box).addWidget(self.criteria)
+        return ecg_box
 
+    def _build_results(self) -> QGroupBox:
         self.results = QTextBrowser()
         self.results.setOpenExternalLinks(False)
         self.results.setToolTip("Class of recommendation for CRT per guideline, the reason, and the inputs "
@@ -136,25 +144,34 @@ class GuidelinePanel(QWidget):
         self.results.setMinimumHeight(170)
         results_box = QGroupBox("Guideline recommendation for CRT")
         QVBoxLayout(results_box).addWidget(self.results)
+        return results_box
 
-        box = QVBoxLayout(self)
-        # The answer stands under its inputs; the criteria behind the morphology come last.
-        box.addWidget(form_box)
-        box.addWidget(ecg_box)
-        box.addWidget(results_box, 1)
-        box.addWidget(criteria_box, 1)
+    def _build_criteria(self) -> QGroupBox:
+        self.criteria = QTreeWidget()
+        self.criteria.setHeaderLabels(["Status", "Criterion", "Leads that decided", "Measured"])
+        self.criteria.setToolTip("Strauss (2011) LBBB criteria and the other morphology checks: met, not met, "
+                                 "or not assessable with the leads in this record")
+        self.criteria.setMinimumHeight(160)
+        criteria_box = QGroupBox("Morphology criteria (Strauss 2011 and others)")
+        QVBoxLayout(criteria_box).addWidget(self.criteria)
+        return criteria_box
 
+    def _connect(self) -> None:
+        """Form edits go to the session at once; the session's results come back to the panel."""
+        for pair in EXCLUSIVE_INPUTS:  # ticking one of a contradicting pair unticks the other
+            for key, other in (pair, pair[::-1]):
+                self.optional[key].toggled.connect(
+                    lambda on, box=self.optional[other]: on and box.setChecked(False))
         for w in (self.nyha, self.sex, self.rhythm):
             w.currentIndexChanged.connect(self._inputs_changed)
         self.lvef.valueChanged.connect(self._inputs_changed)
         for w in self.optional.values():
             w.toggled.connect(self._inputs_changed)
+        self.more.toggled.connect(self._toggle_more)
         self.guideline.currentIndexChanged.connect(self._guideline_changed)
         self.override.currentIndexChanged.connect(self._override_changed)
-        session.recordChanged.connect(lambda _: self._fill_form())
-        session.assessmentChanged.connect(self.show_assessment)
-        self._fill_form()
-        self.show_assessment(None)
+        self.session.recordChanged.connect(lambda _: self._fill_form())
+        self.session.assessmentChanged.connect(self.show_assessment)
 
     def _toggle_more(self, shown: bool) -> None:
         self.more_box.setVisible(shown)
