@@ -82,14 +82,49 @@ def _progress(iterable, total: int, desc: str, world: World):
     return tqdm(iterable, total=total, desc=desc, leave=False, disable=not (world.is_main and sys.stderr.isatty()))
 
 
+def _epoch_order(n: int, opts: TrainOptions, epoch: int, world: World) -> tuple[np.ndarray, int]:
+    """This rank's beats for the epoch, shuffled, and how many beats the epoch draws over all ranks."""
+    from torch.utils.data.distributed import DistributedSampler
+
+    chosen = _epoch_indices(n, opts, epoch)
+    sampler = DistributedSampler(range(len(chosen)), num_replicas=world.size, rank=world.rank, shuffle=True, seed=opts.seed)
+    sampler.set_epoch(epoch)
+    return chosen[np.fromiter(iter(sampler), dtype=np.int64)], len(chosen)
+
+
+def train_one_epoch(net, loss_fn, optimizer, scaler, images_t, labels_t, order: np.ndarray, opts: TrainOptions,
+                    device: str, desc: str, world: World) -> tuple[float, int]:
+    """One pass over `order` (indices into the images) in batches; returns (summed loss, beats seen)."""
+    import torch
+
+    cuda = device.startswith("cuda")
+    amp = opts.amp and cuda
+    n_batches = math.ceil(len(order) / opts.batch_size)
+    net.train()
+    total, seen = 0.0, 0
+    for b in _progress(range(n_batches), n_batches, desc, world):
+        idx = torch.from_numpy(order[b * opts.batch_size:(b + 1) * opts.batch_size])
+        x = images_t[idx].to(device, non_blocking=True).float()
+        if cuda:
+            x = x.contiguous(memory_format=torch.channels_last)
+        y = labels_t[idx].to(device, non_blocking=True)
+        with torch.autocast(device_type="cuda", dtype=torch.float16, enabled=amp):
+            loss = loss_fn(net(x), y)
+        optimizer.zero_grad(set_to_none=True)
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        total += float(loss.detach()) * len(idx)
+        seen += len(idx)
+    return total, seen
+
+
 def fit(model, images: np.ndarray, labels: np.ndarray, num_classes: int, opts: TrainOptions, world: World, device: str):
     """Train `model` in place on (images [n,2,H,W], labels [n]); returns the per-epoch history."""
     import torch
     from torch import nn
-    from torch.utils.data.distributed import DistributedSampler
 
     cuda = device.startswith("cuda")
-    amp = opts.amp and cuda
     model.to(device)
     if cuda:
         model = model.to(memory_format=torch.channels_last)
@@ -98,52 +133,30 @@ def fit(model, images: np.ndarray, labels: np.ndarray, num_classes: int, opts: T
     loss_fn = nn.CrossEntropyLoss(weight=weights)
     optimizer = torch.optim.AdamW(model.parameters(), lr=opts.lr, weight_decay=opts.weight_decay)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(opts.epochs, 1))
-    scaler = torch.amp.GradScaler("cuda", enabled=amp)
+    scaler = torch.amp.GradScaler("cuda", enabled=opts.amp and cuda)
+    parts = {"model": model, "optimizer": optimizer, "scheduler": scheduler, "scaler": scaler}
     history: list[dict] = []
     start = 0
     if opts.resume and opts.checkpoint is not None:
         state = load_checkpoint(opts.checkpoint)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        scaler.load_state_dict(state["scaler"])
+        for key, part in parts.items():
+            part.load_state_dict(state[key])
         start, history = int(state["epoch"]) + 1, list(state["history"])
     images_t = torch.from_numpy(images)
     labels_t = torch.from_numpy(labels.astype(np.int64))
     done_this_run = 0
     for epoch in range(start, opts.epochs):
-        chosen = _epoch_indices(len(labels), opts, epoch)
-        sampler = DistributedSampler(range(len(chosen)), num_replicas=world.size, rank=world.rank, shuffle=True, seed=opts.seed)
-        sampler.set_epoch(epoch)
-        order = chosen[np.fromiter(iter(sampler), dtype=np.int64)]
-        n_batches = math.ceil(len(order) / opts.batch_size)
-        net.train()
-        total, seen = 0.0, 0
-        for b in _progress(range(n_batches), n_batches, f"epoch {epoch + 1}/{opts.epochs}", world):
-            idx = torch.from_numpy(order[b * opts.batch_size:(b + 1) * opts.batch_size])
-            x = images_t[idx].to(device, non_blocking=True).float()
-            if cuda:
-                x = x.contiguous(memory_format=torch.channels_last)
-            y = labels_t[idx].to(device, non_blocking=True)
-            with torch.autocast(device_type="cuda", dtype=torch.float16, enabled=amp):
-                loss = loss_fn(net(x), y)
-            optimizer.zero_grad(set_to_none=True)
-            scaler.scale(loss).backward()
-            scaler.step(optimizer)
-            scaler.update()
-            total += float(loss.detach()) * len(idx)
-            seen += len(idx)
+        order, drawn = _epoch_order(len(labels), opts, epoch, world)
+        total, seen = train_one_epoch(net, loss_fn, optimizer, scaler, images_t, labels_t, order, opts, device,
+                                      f"epoch {epoch + 1}/{opts.epochs}", world)
         scheduler.step()
         _sync_buffers(model, world)
-        history.append({"epoch": epoch + 1, "loss": total / max(seen, 1), "beats": int(len(chosen))})
+        history.append({"epoch": epoch + 1, "loss": total / max(seen, 1), "beats": int(drawn)})
         if world.is_main:
             print(f"epoch {epoch + 1}/{opts.epochs}: loss {history[-1]['loss']:.4f} on {seen} beats", flush=True)
             if opts.checkpoint is not None:
-                save_checkpoint(opts.checkpoint, {
-                    "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(),
-                    "epoch": epoch, "history": history,
-                })
+                save_checkpoint(opts.checkpoint, {**{key: part.state_dict() for key, part in parts.items()},
+                                                  "epoch": epoch, "history": history})
         if world.distributed:
             import torch.distributed as dist
 
