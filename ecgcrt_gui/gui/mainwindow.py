@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecgcrt_gui.core.config import DEFAULT_CONFIG
 from ecgcrt_gui.core.model.bundle import read_card
 from ecgcrt_gui.core.support.resources import DEMO_ECG
 from ecgcrt_gui.gui.dialogs import ModelCardDialog
@@ -99,8 +100,9 @@ class MainWindow(QMainWindow):
         self.record_label = QLabel("No ECG open")
         self.record_label.setToolTip("The record on screen: file, format, leads, sampling rate, length, patient")
         self.scale_label = QLabel("")
-        self.scale_label.setToolTip("Paper speed, gain, the display's baseline high-pass, and zoom; 'true scale' "
-                                    "means 1 mm on screen is 1 mm of ECG paper (from the screen's physical size)")
+        self.scale_label.setToolTip("Paper speed, gain, which signal is drawn (baseline-corrected by the display's "
+                                    "high-pass, or as recorded: View > Raw signal) and zoom; 'true scale' means 1 mm "
+                                    "on screen is 1 mm of ECG paper (from the screen's physical size)")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(220)
@@ -163,6 +165,12 @@ class MainWindow(QMainWindow):
                      "Back to true physical scale: 1 mm on screen = 1 mm of ECG paper")
         self._action(v, "&Fit leads to window", self.lead_view.fit, "Ctrl+9",
                      "Zoom so that every lead fits the window (the paper keeps its proportions)")
+        self.raw_action = self._action(v, "&Raw signal (as recorded)", lambda on: setattr(self.view_state, "raw", on),
+                                       "Ctrl+R", "Draw the leads exactly as recorded instead of baseline-corrected "
+                                       f"(the {DEFAULT_CONFIG.highpass_hz:g} Hz high-pass carts print with); "
+                                       "measurements and prediction do not change")
+        self.raw_action.setCheckable(True)
+        self.view_state.events.raw.connect(self.raw_action.setChecked)
         v.addSeparator()
         self._action(v, "&Previous beat", lambda: self.session.step_beat(-1), ["Left", ","],
                      "Select the previous beat (Left or ,)")
@@ -214,6 +222,7 @@ class MainWindow(QMainWindow):
         layout = str(s.value("layout", LAYOUTS[0]))
         if layout in LAYOUTS:
             self.view_state.layout = layout
+        self.view_state.raw = _bool(s.value("raw_signal", False))
         self.guideline_panel.set_guideline(str(s.value("guideline", "esc2021")))
         self.set_device(str(s.value("device", "auto")))
         self._fill_recent()
@@ -225,6 +234,7 @@ class MainWindow(QMainWindow):
         s.setValue("paper_speed", self.view_state.paper_speed)
         s.setValue("gain", self.view_state.gain)  # the user's choice, not a gain stepped down to fit
         s.setValue("layout", self.view_state.layout)
+        s.setValue("raw_signal", self.view_state.raw)
         s.setValue("guideline", self.guideline_panel.chosen_guideline())
         s.setValue("device", self.session.device)
 
@@ -391,6 +401,11 @@ def record_summary(record) -> str:
                                      acquired and f"recorded {acquired.replace('T', ' ')[:16]}") if x)
     return (f"{name} · {record.format or '?'} · {len(record.leads)} leads · {record.fs:g} Hz · "
             f"{record.duration_s:.1f} s" + (f" · {who}" if who else ""))
+
+
+def _bool(value) -> bool:
+    """A yes/no setting (INI files give it back as the text 'true' or 'false')."""
+    return value in (True, "true", "True", "1", 1)
 
 
 def _string_list(value) -> list[str]:

@@ -114,12 +114,15 @@ class Session(QObject):
             return None
         return a
 
-    def shown_signal(self) -> np.ndarray | None:
-        """The leads as drawn: baseline-corrected by the core (as carts print them), or None with no record."""
+    def shown_signal(self, raw: bool = False) -> np.ndarray | None:
+        """The leads to draw: baseline-corrected by the core (as carts print them), or as recorded when raw
+        (or when no corrected copy exists); None with no record. Measurements never use this choice."""
         if self._record is None:
             return None
         shown = self._display_signal
-        return shown if shown is not None and shown.shape == self._record.signal.shape else self._record.signal
+        if raw or shown is None or shown.shape != self._record.signal.shape:
+            return self._record.signal
+        return shown
 
     def busy(self) -> bool:
         return bool(self._tasks)

@@ -1,4 +1,4 @@
-"""How the leads are shown (paper speed, gain, zoom, layout, mouse mode): a small evented model, no Qt.
+"""How the leads are shown (paper speed, gain, zoom, layout, mouse mode, raw or filtered): an evented model, no Qt.
 
 As napari's Camera and Dims: the model holds the values and announces each change; views subscribe
 (`state.events.gain.connect(callback)`), set values on it, and redraw when told. So the settings, the
@@ -55,6 +55,7 @@ class ViewState:
     zoom: float = 1.0              # 1 = true scale: 1 mm on screen is 1 mm of ECG paper
     layout: str = "12-lead"
     mode: str = SELECT
+    raw: bool = False              # draw the leads as recorded instead of baseline-corrected (display only)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "events", Events([f.name for f in fields(self)]))
@@ -93,4 +94,6 @@ def _valid(name: str, value: Any) -> Any:
         return None if value is None else float(value)
     if name == "zoom":
         return min(max(float(value), MIN_ZOOM), MAX_ZOOM)
+    if name == "raw":
+        return bool(value)
     return value

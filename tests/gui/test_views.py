@@ -56,6 +56,31 @@ def test_twelve_lead_and_stacked_layouts(qtbot, window):
     assert len(view.traces) == 12 and all(t.rhythm for t in view.traces)
 
 
+def test_raw_signal_on_request_leaves_the_measurements_alone(qtbot, window, analysed):
+    from ecgcrt_gui.core.signal.preprocess import remove_baseline
+    from ecgcrt_gui.gui.mainwindow import MainWindow
+
+    window.open_initial(None)
+    a = analysed(window)
+    view, record = window.lead_view, window.session.record
+    (x0, x1), _ = view.vb.viewRange()
+    window.raw_action.trigger()  # View > Raw signal
+    assert window.view_state.raw and np.array_equal(view.signal, record.signal)
+    assert "as recorded" in window.scale_label.text() and "high-pass" not in window.scale_label.text()
+    assert view.vb.viewRange()[0] == pytest.approx([x0, x1])  # the same place, redrawn
+    assert window.session.assessment is a and not window.session.busy()  # nothing re-measured
+    window.close()
+    again = MainWindow(show_dialogs=False)  # remembered in the settings
+    qtbot.addWidget(again)
+    assert again.view_state.raw and again.raw_action.isChecked()
+    again.raw_action.trigger()
+    assert not again.view_state.raw
+    again.close()
+    window.view_state.raw = False
+    assert np.allclose(view.signal, remove_baseline(record.signal, record.fs))
+    assert "baseline-corrected (high-pass 0.5 Hz)" in window.scale_label.text()
+
+
 def test_settings_are_remembered(qtbot, window):
     from ecgcrt_gui.gui.mainwindow import MainWindow
 

@@ -183,6 +183,7 @@ class LeadView(QWidget):
         events.zoom.connect(lambda _: self._apply_scale(anchor=self._zoom_anchor))
         events.layout.connect(lambda _: self._draw_record(reset_view=True))
         events.mode.connect(self._show_mode)
+        events.raw.connect(self._on_raw_changed)
         self.vb.sigClicked.connect(self._on_click)
         self.vb.sigPeakDragged.connect(self._on_peak_drag)
         self.vb.sigWheelZoom.connect(self.zoom_by)
@@ -243,9 +244,16 @@ class LeadView(QWidget):
     # ---- record and traces -----------------------------------------------------------------
     def set_record(self, record) -> None:
         self.record = record
-        self.signal = self.session.shown_signal()
+        self.signal = self.session.shown_signal(self.state.raw)
         self._set_calipers([])
         self._draw_record(reset_view=True)
+
+    def _on_raw_changed(self, raw: bool) -> None:
+        """Redraw the same place with the other signal; the analysis is not touched."""
+        if self.record is not None:
+            self.signal = self.session.shown_signal(raw)
+            self._draw_record(reset_view=False)
+        self.scaleChanged.emit(self.scale_text())
 
     def _draw_record(self, reset_view: bool) -> None:
         for item in self._trace_items:
@@ -332,7 +340,13 @@ class LeadView(QWidget):
 
     def scale_text(self) -> str:
         zoom = "true scale" if abs(self.zoom - 1) < 1e-6 else f"zoom {self.zoom:.3g}x"
-        return f"{self.mm_per_s:g} mm/s · {self.mm_per_mv:g} mm/mV · high-pass {DEFAULT_CONFIG.highpass_hz:g} Hz · {zoom}"
+        return f"{self.mm_per_s:g} mm/s · {self.mm_per_mv:g} mm/mV · {self.signal_text()} · {zoom}"
+
+    def signal_text(self) -> str:
+        """Which signal is drawn, in words."""
+        if self.state.raw:
+            return "raw signal, as recorded"
+        return f"baseline-corrected (high-pass {DEFAULT_CONFIG.highpass_hz:g} Hz)"
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom both axes alike about anchor (default: the view's centre)."""
