@@ -72,6 +72,24 @@ print(f"analyze: {len(result['rpeaks'])} R-peaks, QRS {result['qrs_duration_ms']
       f"on {result['prediction']['device']}")
 EOF
 
+# Cart exports through the installed app: ecgdatakit's parsers are frozen in, its network is not.
+[ -z "$(find "$APP" -name 'deepfade*' -print -quit)" ] || fail "ecgdatakit's network weights are in the bundle"
+FORMATS_DIR="${ECGCRT_DATA:-../shared/data}/formats"
+if [ -d "$FORMATS_DIR" ]; then
+    for cart in ge_muse/muse_ecg1.xml philips/129DYPRG.XML hl7_aecg/Example_aECG.xml scp_ecg/Example.scp; do
+        "$WORK/ecgcrt" analyze "$FORMATS_DIR/$cart" --no-predict --json - >"$WORK/cart.json" 2>"$WORK/cart.err" || {
+            cat "$WORK/cart.err" >&2; fail "installed ecgcrt analyze $cart"; }
+        "$PY" - "$WORK/cart.json" <<'EOF' || fail "installed ecgcrt analyze $cart: no cart reading"
+import json, sys
+r = json.load(open(sys.argv[1]))
+cart = r["device_reading"]
+assert len(r["record"]["leads"]) == 12 and cart["qrs_duration_ms"], r["record"]
+print(f"cart export {r['record']['format']}: 12 leads ({len(r['record']['derived_leads'])} derived), "
+      f"QRS {r['qrs_duration_ms']:.0f} ms (ours) · {cart['qrs_duration_ms']:.0f} ms (cart)")
+EOF
+    done
+fi
+
 # The portable archive: unpacks into one folder whose programs start from there.
 mkdir "$WORK/portable"
 tar -C "$WORK/portable" -xJf "$TARBALL"

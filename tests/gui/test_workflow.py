@@ -156,6 +156,9 @@ def test_cancel_stops_the_analysis_quietly(qtbot, window, analysed):
 
 
 def test_cart_exports_show_the_carts_reading_beside_ours(qtbot, window, analysed, data):
+    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtGui import QDropEvent
+
     from ecgcrt_gui.core.io import FILE_FILTER
 
     assert "*.xml" in FILE_FILTER and "*.scp" in FILE_FILTER  # File > Open offers them
@@ -163,7 +166,13 @@ def test_cart_exports_show_the_carts_reading_beside_ours(qtbot, window, analysed
     for name, cart_qrs, statement in (("ge_muse/muse_ecg1.xml", 78, "Ventricular-paced rhythm"),
                                       ("philips/129DYPRG.XML", 135, "Nonspecific intraventricular conduction delay")):
         path = data / "formats" / name
-        window.open_path(path)
+        if name.startswith("philips"):  # dropped on the window
+            mime = QMimeData()
+            mime.setUrls([QUrl.fromLocalFile(str(path))])
+            window.dropEvent(QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                                        Qt.KeyboardModifier.NoModifier))
+        else:
+            window.open_path(path)
         a = analysed(window, lambda a, path=path: a.record.path == str(path))
         ours = a.delineation.qrs_duration_ms
         assert f"QRS duration {ours:.0f} ms (ours) · {cart_qrs} ms (cart)" in panel.qrs.text()
@@ -177,3 +186,9 @@ def test_cart_exports_show_the_carts_reading_beside_ours(qtbot, window, analysed
     qtbot.waitUntil(lambda: window.session.record is not None and window.session.record.format == "muse"
                     and window.session.record.path.endswith("muse_ecg2.xml"), timeout=30_000)
     qtbot.waitUntil(lambda: "III (derived)" in [lb.toPlainText() for _, lb in window.lead_view._labels], timeout=10_000)
+    record = window.session.record
+    window.open_path(data / "formats" / "philips" / "invalid-doc-version.xml")
+    qtbot.waitUntil(lambda: bool(window.errors), timeout=30_000)
+    title, message = window.errors[-1]
+    assert "Cannot open" in title and "SierraECG 1.05" in message and "Traceback" not in message
+    assert window.session.record is record  # the patient on screen stays
