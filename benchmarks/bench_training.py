@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ecgcrt_gui.core.support.resources import MODELS_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "training" / "results"
-MODELS = ROOT / "ecgcrt_gui" / "resources" / "models"
 SPLITS = {"inter": "inter-patient (de Chazal DS1 -> DS2)", "intra": "intra-patient (beat-level stratified 80/20)"}
 CV_ORDER = ("resnet18_transfer", "resnet18_scratch", "resnet50_transfer", "resnet50_scratch", "resnet101_transfer",
             "resnet101_scratch", "guideline", "svm", "random_forest", "oracle_p_response")
@@ -43,27 +44,93 @@ def _ms(v: dict) -> str:
     return f"{v['mean']:.3f} ± {v['sd']:.3f}" if v["sd"] is not None else f"{v['mean']:.3f}"
 
 
-def crossval_section(result: dict) -> str:
+def _ci(v: dict) -> str:
+    if v["estimate"] is None:
+        return "–"
+    if v["ci_low"] is None:
+        return f"{v['estimate']:.3f}"
+    return f"{v['estimate']:.3f} [{v['ci_low']:.3f}, {v['ci_high']:.3f}]"
+
+
+# He et al., Table 2 as the design card quotes it (5-fold CV, 71 patients); "–" where our sources give no figure.
+PAPER = {
+    "resnet50_transfer": {"accuracy": 0.721, "sensitivity": 0.783, "specificity": 0.792},
+    "resnet50_scratch": {"accuracy": 0.612},
+    "guideline": {"accuracy": 0.60, "sensitivity": 0.93, "specificity": 0.038},
+}
+PAPER_NOTE = (
+    "The paper's own figures (He et al., 5-fold CV on 71 patients; only those the design card quotes) are in the "
+    "last column. Its ResNet-50 accuracy 0.721 lies below both its sensitivity 0.783 and its specificity 0.792: on "
+    "one set of pooled predictions that is impossible, since accuracy = prevalence x sensitivity + (1 - prevalence) "
+    "x specificity lies between the two. Averages over folds can break that bound (prevalence and errors differ "
+    "from fold to fold), so the paper's figures must be means over folds: they compare with our mean ± SD "
+    "figures, not with the pooled ones."
+)
+METRIC_KEYS = ("accuracy", "sensitivity", "specificity", "auc")
+
+
+def _paper(method: str) -> str:
+    fig = PAPER.get(method)
+    if not fig:
+        return "–"
+    return " / ".join("–" if fig.get(k) is None else f"{fig[k]:.3f}" for k in ("accuracy", "sensitivity", "specificity"))
+
+
+def _scale_line(options: dict) -> str:
+    parts = []
+    for depth, s in options.get("scale_by_depth", {}).items():
+        beats = "all beats" if s["beats_per_epoch"] is None else f"{s['beats_per_epoch']} beats"
+        parts.append(f"ResNet-{depth}: {s['epochs']} epochs x {beats} per epoch")
+    return "; ".join(parts)
+
+
+def crossval_section(result: dict, results_dir: Path = RESULTS) -> str:
     c = result["cohort"]
+    o = result["options"]
     kind = "DEMONSTRATION cohort (real ECGs, simulated outcomes)" if c["demonstration"] else "cohort"
+    if "pooled" not in result:  # a results file from before the repeated folds
+        return f"(`{result['command']}`: an older results file without pooled intervals; run crossval again)\n"
     lines = [
-        f"**{result['options']['folds']}-fold cross-validation by patient**, {kind}: {c['n_patients']} patients, "
-        f"{c['responders']} responders; threshold {result['threshold']}; guideline = {result['guideline_rule']}.",
-        "", "| method | accuracy | sensitivity | specificity | AUC |", "|---|---|---|---|---|",
+        f"**Table 2: {o.get('repeats', 1)} x {o['folds']}-fold stratified cross-validation by patient**, {kind} "
+        f"`{c.get('name', '')}`: {c['n_patients']} patients, {c['responders']} responders; threshold "
+        f"{result['threshold']}; guideline = {result['guideline_rule']}. Training scale: {_scale_line(o)}.",
+        "",
+        "| method | accuracy | sensitivity | specificity | AUC | paper (acc / Se / Sp) |",
+        "|---|---|---|---|---|---|",
     ]
-    summary = result["summary"]
-    for m in sorted(summary, key=lambda m: CV_ORDER.index(m) if m in CV_ORDER else len(CV_ORDER)):
-        s = summary[m]
-        lines.append(f"| {m} | {_ms(s['accuracy'])} | {_ms(s['sensitivity'])} | {_ms(s['specificity'])} | {_ms(s['auc'])} |")
-    lines += ["", "Mean ± SD over folds. `oracle_p_response` scores the simulation's own P(response | LBBB, QRS): "
-              "the ceiling any model can reach on this cohort.", "",
-              f"Command: `{result['command']}` ({result['options']['device']}, {result['seconds']:.0f} s)", ""]
+    methods = sorted(result["summary"], key=lambda m: CV_ORDER.index(m) if m in CV_ORDER else len(CV_ORDER))
+    for m in methods:
+        s, p = result["summary"][m], result["pooled"][m]
+        cells = [f"{_ms(s[k])}<br>{_ci(p[k])}" for k in METRIC_KEYS]
+        lines.append(f"| {m} | " + " | ".join(cells) + f" | {_paper(m)} |")
+    lines += ["", "Each cell: mean ± SD over the " + f"{o.get('repeats', 1) * o['folds']} folds; below it the pooled "
+              "estimate (each repeat's out-of-fold predictions of every patient, averaged over the repeats) with its "
+              "95 % bootstrap interval (patients resampled within responders and non-responders, scipy.stats.bootstrap, "
+              f"percentile, {o.get('bootstrap', '?')} resamples). `oracle_p_response` scores the simulation's own "
+              "P(response | LBBB, QRS): the ceiling any model can reach on this cohort.", "", PAPER_NOTE, ""]
+    paired = result.get("transfer_vs_scratch", {})
+    if paired:
+        lines += ["**Transfer against scratch, paired on the same patients and folds** (transfer minus scratch):", "",
+                  "| depth | Δ AUC [95 % bootstrap CI] | permutation p | Δ accuracy | Δ sensitivity | Δ specificity |",
+                  "|---|---|---|---|---|---|"]
+        for depth, d in paired.items():
+            pv = d["auc"].get("p_value_permutation")
+            lines.append(f"| ResNet-{depth} | {_ci(d['auc'])} | {'–' if pv is None else f'{pv:.3f}'} | "
+                         + " | ".join(_ci(d[k]) for k in ("accuracy", "sensitivity", "specificity")) + " |")
+        lines += ["", "p: two-sided paired permutation test of the pooled AUC difference (each ECG's two scores swapped "
+                  "at random, scipy.stats.permutation_test).", ""]
+    stem = f"crossval_{c.get('name', '')}"
+    for kind_, title in (("roc", "ROC curves"), ("calibration", "Calibration")):
+        png = results_dir / f"{stem}_{kind_}.png"
+        if png.exists():
+            lines += [f"![{title}, {c.get('name', '')}](../training/results/{png.name})", ""]
+    lines += [f"Command: `{result['command']}` ({o['device']}, {result['seconds']:.0f} s)", ""]
     return "\n".join(lines)
 
 
 def bundles_section() -> str:
     lines = ["| bundle | trained on | command | code |", "|---|---|---|---|"]
-    for card_path in sorted(MODELS.glob("*.json")):
+    for card_path in sorted(MODELS_DIR.glob("*.json")):
         card = _load(card_path) or {}
         t = card.get("training", {})
         if not t:

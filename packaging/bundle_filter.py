@@ -52,6 +52,10 @@ _DROPPED_GLOBS = (
     "*/Qt/plugins/designer/*", "*/Qt/plugins/generic/*",
     "*.pyi", "*.h", "*.hpp", "*.cuh", "*.cmake", "*.lib",
     "ecgdatakit/processing/*",  # its network weights (64 MB), should a hook ever collect them
+    # The deeper AAMI backbones are starting points for training only (the app labels beats with ResNet-18),
+    # and a deeper CRT bundle is the optional file opened from Model > Load weights: 47-85 MB each.
+    "ecgcrt_gui/resources/models/aami_resnet50.*", "ecgcrt_gui/resources/models/aami_resnet101.*",
+    "ecgcrt_gui/resources/models/crt_resnet50.*", "ecgcrt_gui/resources/models/crt_resnet101.*",
 )
 
 # Kept although a rule above matches: torch's shared-memory helper for tensors shared across processes.

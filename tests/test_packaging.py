@@ -69,6 +69,8 @@ def test_launcher_picks_the_program_by_name(argv0, program, monkeypatch):
     "PySide6/Qt/qml/QtQuick/qmldir", "PySide6/Qt/plugins/platforms/libqeglfs.so",
     "PySide6/Qt/plugins/sqldrivers/libqsqlite.so", "torchvision/_C.so", "torchvision.libs/libcudart.so.13",
     "PySide6/Qt/plugins/platformthemes/libqgtk3.so", "ecgdatakit/processing/nn/weights/deepfade_exp_1_ddp.pt",
+    "ecgcrt_gui/resources/models/aami_resnet101.pt",
+    "ecgcrt_gui/resources/models/crt_resnet50.json",
 ])
 def test_filter_drops_files_never_read(dest):
     assert _load("bundle_filter").is_dropped(dest)

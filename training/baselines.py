@@ -35,10 +35,15 @@ def fit_predict(name: str, x_train: np.ndarray, y_train: np.ndarray, x_test: np.
     from sklearn.svm import SVC
 
     x_train, x_test = _impute(x_train, x_test)
+    smaller_class = int(np.bincount(np.asarray(y_train, dtype=int), minlength=2).min())
+    if smaller_class < 2:  # nothing to learn from (a tiny cohort's fold): the training share of responders
+        return np.full(len(x_test), float(np.mean(y_train)))
     if name == "svm":
-        # Platt-scaled probabilities, as SVC(probability=True) gave (deprecated in scikit-learn 1.9, gone in 1.11)
+        # Platt-scaled probabilities, as SVC(probability=True) gave (deprecated in scikit-learn 1.9, gone in 1.11);
+        # the calibration folds shrink to the smaller class's size on a small cohort.
         svc = SVC(kernel="rbf", class_weight="balanced", random_state=seed)
-        model = make_pipeline(StandardScaler(), CalibratedClassifierCV(svc, method="sigmoid", ensemble=False))
+        calibrated = CalibratedClassifierCV(svc, method="sigmoid", ensemble=False, cv=min(5, smaller_class))
+        model = make_pipeline(StandardScaler(), calibrated)
     elif name == "random_forest":
         model = RandomForestClassifier(n_estimators=300, min_samples_leaf=2, class_weight="balanced", random_state=seed)
     else:

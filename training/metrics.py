@@ -27,17 +27,26 @@ def aami_metrics(y_true: np.ndarray, y_pred: np.ndarray, classes: tuple[str, ...
 
 
 def binary_metrics(y: np.ndarray, score: np.ndarray, threshold: float = 0.5) -> dict:
-    """Accuracy, sensitivity, specificity at `threshold` (inclusive) and AUC (None with one class)."""
-    from sklearn.metrics import roc_auc_score
+    """Accuracy, sensitivity, specificity at `threshold` (inclusive) and AUC (None with one class).
+
+    AUC is the Mann-Whitney U of the responders' scores against the others' over n1 x n0 (ties
+    count one half): equal to the area under the ROC curve, and several times faster than
+    sklearn's roc_auc_score, which matters inside the bootstrap (training/stats.py).
+    """
+    from scipy.stats import mannwhitneyu
 
     y = np.asarray(y).astype(int)
-    pred = (np.asarray(score) >= threshold).astype(int)
+    score = np.asarray(score, dtype=np.float64)
+    pred = (score >= threshold).astype(int)
     pos, neg = y == 1, y == 0
+    auc = None
+    if pos.any() and neg.any():
+        auc = float(mannwhitneyu(score[pos], score[neg]).statistic / (pos.sum() * neg.sum()))
     return {
         "accuracy": float((pred == y).mean()),
         "sensitivity": float(pred[pos].mean()) if pos.any() else None,
         "specificity": float(1 - pred[neg].mean()) if neg.any() else None,
-        "auc": float(roc_auc_score(y, score)) if pos.any() and neg.any() else None,
+        "auc": auc,
         "n": int(len(y)),
     }
 

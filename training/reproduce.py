@@ -1,8 +1,10 @@
 """Rebuild every bundled artefact end to end from the shared data: demo_cohort.csv,
 aami_resnet<depth>, the pre-training and cross-validation results, crt_resnet<depth>.
 
-The defaults fit a 2-core CPU in about an hour (see training/README.md for the choices);
-on a GPU raise --pretrain-epochs, --beats-per-epoch and --depth for the paper's scale.
+All three depths by default: ResNet-18, -50 and -101 are pre-trained, cross-validated side by side (Table 2)
+and the depth the cross-validation prefers is fine-tuned (training/finetune.py --choose-depth). On a CPU the
+deeper networks run at the reduced scale of CPU_SCALE (fewer epochs and beats), so the whole rebuild fits a
+2-core machine in about 90 minutes; on a GPU (or with --full-scale) every depth runs at the options' scale.
 """
 
 from __future__ import annotations
@@ -21,13 +23,19 @@ NAME = "reproduce"
 HELP = "rebuild the bundled models, cohort and results end to end"
 _MODULES = {m.NAME: m for m in (cohort_cmd, pretrain, crossval, finetune)}
 STEPS = ("cohort", "pretrain-inter", "pretrain-intra", "pretrain-all", "crossval", "finetune")
+# On a CPU the deeper ResNets cost 2.6x (50) and 6.9x (101) ResNet-18's training time per beat (measured on this
+# 2-core machine): they get fewer epochs and beats. {depth: (pretrain epochs, pretrain beats per epoch,
+# cross-validation epochs, cross-validation beats per epoch)}; ResNet-18 keeps the options' own scale.
+CPU_SCALE = {50: (2, 4000, 2, 600), 101: (1, 4000, 2, 200)}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_common(p)
     p.set_defaults(data=None)  # forwarded only when given, so the recorded commands stay portable
-    p.add_argument("--depth", type=int, default=18, choices=(18, 50, 101))
+    p.add_argument("--depths", type=int, nargs="+", default=[18, 50, 101], choices=(18, 50, 101))
     p.add_argument("--device", default="auto")
+    p.add_argument("--full-scale", action="store_true", help="no CPU_SCALE reduction of the deeper ResNets on a CPU")
+    p.add_argument("--repeats", type=int, default=5, help="cross-validation repeats (x 5 folds)")
     p.add_argument("--pretrain-epochs", type=int, default=3)
     p.add_argument("--beats-per-epoch", type=int, default=8000, help="pre-training beats drawn per epoch (0 = all)")
     p.add_argument("--batch-size", type=int, default=128)
@@ -41,24 +49,44 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="run only these steps (e.g. to reuse the committed demo_cohort.csv)")
 
 
-def steps(args: argparse.Namespace) -> dict[str, list[str]]:
-    """The commands by step, in order; each is also a command a person can run alone."""
+def _reduced(args: argparse.Namespace) -> dict[int, tuple[int, int, int, int]]:
+    """CPU_SCALE for the depths asked, where it applies (a CPU run without --full-scale), else {}."""
+    from training import distributed
+
+    if args.full_scale or distributed.resolve_kind(args.device) != "cpu":
+        return {}
+    return {d: CPU_SCALE[d] for d in args.depths if d in CPU_SCALE}
+
+
+def steps(args: argparse.Namespace) -> dict[str, list[list[str]]]:
+    """The commands of each step, in order; each is also a command a person can run alone."""
     common = ["--workers", str(args.workers)] + (["--data", str(args.data)] if args.data is not None else [])
-    train = ["--depth", str(args.depth), "--device", args.device, "--results", _short(args.results),
-             "--batch-size", str(args.batch_size)]
+    train = ["--device", args.device, "--results", _short(args.results), "--batch-size", str(args.batch_size)]
     cohort = _short(args.models / DEMO_COHORT.name)
     pretrained = _short(args.models / "aami_resnet{depth}.pt")
-    pre = ["--epochs", str(args.pretrain_epochs), "--beats-per-epoch", str(args.beats_per_epoch), "--seed", str(args.seed)]
+    reduced = _reduced(args)
+
+    def pre(depth: int) -> list[str]:
+        epochs, beats = reduced[depth][:2] if depth in reduced else (args.pretrain_epochs, args.beats_per_epoch)
+        return ["--depth", str(depth), "--epochs", str(epochs), "--beats-per-epoch", str(beats), "--seed", str(args.seed)]
+
     fine = ["--epochs", str(args.finetune_epochs), "--beats-per-epoch", str(args.finetune_beats_per_epoch),
             "--seed", str(args.seed), "--cohort", cohort, "--pretrained", pretrained]
+    by_depth = []
+    if reduced:
+        by_depth = (["--epochs-by-depth", *[f"{d}={s[2]}" for d, s in reduced.items()],
+                     "--beats-by-depth", *[f"{d}={s[3]}" for d, s in reduced.items()]])
+    split = {s: [["pretrain", *common, *train, *pre(d), "--split", s] + (["--export", _short(args.models)] if s == "all" else [])
+                 for d in args.depths] for s in ("inter", "intra", "all")}
     return {
-        "cohort": ["cohort", *common, "--seed", str(args.cohort_seed), "--out", cohort],
-        "pretrain-inter": ["pretrain", *common, *train, *pre, "--split", "inter"],
-        "pretrain-intra": ["pretrain", *common, *train, *pre, "--split", "intra"],
-        "pretrain-all": ["pretrain", *common, *train, *pre, "--split", "all", "--export", _short(args.models)],
-        "crossval": ["crossval", *common, *train, *fine, "--depths", str(args.depth)],
-        "finetune": ["finetune", *common, *train, *fine, "--out", _short(args.models),
-                     "--metrics", _short(args.results / "crossval_demo_cohort.json")],
+        "cohort": [["cohort", *common, "--seed", str(args.cohort_seed), "--out", cohort]],
+        "pretrain-inter": split["inter"],
+        "pretrain-intra": split["intra"],
+        "pretrain-all": split["all"],
+        "crossval": [["crossval", *common, *train, *fine, "--depths", *map(str, args.depths),
+                      "--repeats", str(args.repeats), *by_depth]],
+        "finetune": [["finetune", *common, *train, *fine, "--choose-depth", "--out", _short(args.models),
+                      "--metrics", _short(args.results / "crossval_demo_cohort.json")]],
     }
 
 
@@ -70,12 +98,13 @@ def _short(path: Path) -> str:
 
 def main(args: argparse.Namespace) -> dict:
     timings = {}
-    for name, argv in steps(args).items():
+    for name, commands in steps(args).items():
         if name not in args.steps:
             continue
         t0 = time.time()
-        print(f"== {name}: python -m training {' '.join(argv)}", flush=True)
-        run_command(_MODULES[argv[0]], argv[1:])
+        for argv in commands:
+            print(f"== {name}: python -m training {' '.join(argv)}", flush=True)
+            run_command(_MODULES[argv[0]], argv[1:])
         timings[name] = round(time.time() - t0, 1)
         print(f"== {name} done in {timings[name]:.0f} s", flush=True)
     print("== timings (s): " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()), flush=True)
