@@ -26,3 +26,6 @@ SELECTED_OUTLINE = QColor("#b8a800")
 CALIPER = QColor("#009E73")                # bluish green
 TRACE = QColor("#111111")
 IMAGE_COLORMAP = "viridis"                 # perceptually uniform and colour-blind safe
+# Attribution overlay (Okabe-Ito): vermillion where the beat pushed P(response) up, blue where down.
+ATTRIBUTION_UP = (213, 94, 0)
+ATTRIBUTION_DOWN = (0, 114, 178)

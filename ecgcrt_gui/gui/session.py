@@ -40,6 +40,7 @@ class Session(QObject):
     taskEnded = Signal()
     error = Signal(str, str)            # title, plain message
     exported = Signal(str)              # path of a report or assessment just written
+    attributionReady = Signal(int, object)  # image index, its Attribution (one beat) for the assessment on screen
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -58,6 +59,7 @@ class Session(QObject):
         self.undo_stack = QUndoStack(self)
         self._tasks: dict[str, workers.Task] = {}  # the current task of each kind
         self._alive: set[workers.Task] = set()  # every task until it ends (cancelled ones too)
+        self._attributions: dict[int, object] = {}  # image index -> Attribution, for the assessment on screen
 
     # ---- state (read-only: change it through the methods below) -----------------------------
     @property
@@ -93,6 +95,10 @@ class Session(QObject):
     def selected(self) -> int:
         """Index of the selected beat into peaks(), -1 for none."""
         return self._selected
+
+    def attribution(self, image_index: int):
+        """The Attribution computed for this beat image of the assessment on screen, or None."""
+        return self._attributions.get(image_index)
 
     # ---- queries ---------------------------------------------------------------------------
     def peaks(self) -> np.ndarray:
@@ -184,6 +190,7 @@ class Session(QObject):
         if assessment.inputs != self._inputs or self._morphology_override is not None:
             assessment = self._updated(assessment)
         self._assessment = assessment
+        self._attributions = {}
         if not assessment.rpeaks_edited:
             self._detected = assessment.rpeaks
         if not 0 <= self._selected < len(assessment.rpeaks):
@@ -256,6 +263,32 @@ class Session(QObject):
         self._model_path = path
         self.modelChanged.emit(path)
         self.analyse()
+
+    # ---- why this probability -------------------------------------------------------------
+    def explain(self, image_index: int) -> None:
+        """Attribution map of one beat image for the prediction on screen, computed in the background."""
+        a = self.assessment
+        if a is None or a.prediction is None or a.images is None or not 0 <= image_index < len(a.images):
+            return
+        if image_index in self._attributions:
+            self.attributionReady.emit(image_index, self._attributions[image_index])
+            return
+        images, model_path = a.images[image_index:image_index + 1], self.model_path
+
+        def job(progress, cancelled):
+            from ecgcrt_gui.core.model import attribution, inference
+
+            progress(0.1, "Computing the attribution map")
+            bundle = inference.load_default("crt") if model_path is None else inference.load_bundle(model_path)
+            return a, image_index, attribution.attribute_bundle(bundle, images)
+
+        self._run("explain", "Explaining the prediction", job, self._on_explained, "The attribution failed")
+
+    def _on_explained(self, result) -> None:
+        assessment, image_index, attribution = result
+        if assessment is self._assessment:
+            self._attributions[image_index] = attribution
+            self.attributionReady.emit(image_index, attribution)
 
     # ---- saving ----------------------------------------------------------------------------
     def export(self, path: str | Path, kind: str) -> None:

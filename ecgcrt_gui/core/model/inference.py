@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AAMI_MODEL", "CRT_MODEL", "BatchError", "BeatClassifier", "BundleError", "ModelBundle", "Prediction",
-    "Predictor", "aggregate", "choose_device", "load_bundle", "load_default",
+    "Predictor", "aggregate", "beat_influence", "choose_device", "load_bundle", "load_default",
 ]
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,18 @@ def aggregate(beat_probabilities: np.ndarray) -> float:
     if p.size == 0:
         raise BatchError("no beats to aggregate: a prediction needs at least one beat")
     return float(p.mean())
+
+
+def beat_influence(beat_probabilities: np.ndarray) -> np.ndarray:
+    """How much each beat moved the patient probability: aggregate() with it minus aggregate() without it.
+
+    Positive: the beat pushed P(response) up. For the mean this is (p_i - P) / (n - 1); one beat alone
+    has no influence to compare (0).
+    """
+    p = np.asarray(beat_probabilities, dtype=np.float64)
+    if p.size < 2:
+        return np.zeros(p.size)
+    return (p - aggregate(p)) / (p.size - 1)
 
 
 @functools.cache

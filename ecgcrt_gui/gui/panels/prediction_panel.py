@@ -130,3 +130,4 @@ class PredictionPanel(QWidget):
             f"Ran on: {device} in {p.seconds:.2f} s"
         )
 
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ecgcrt_gui.gui import palette
 
@@ -22,9 +22,14 @@ class SpectrogramPanel(QWidget):
         self.next_button.clicked.connect(lambda: session.step_beat(+1))
         self.beat_label = QLabel("No beat selected")
         self.beat_label.setToolTip("The beat shown: its number, the time of its R-peak and its beat class")
+        self.why_box = QCheckBox("Why? (attribution)")
+        self.why_box.setToolTip("Overlay which parts of this beat's spectrogram moved its P(response): vermillion "
+                                "pushed it up, blue down (integrated gradients, captum); computed in the background")
+        self.why_box.toggled.connect(lambda _: self.show_beat(session.selected))
         nav = QHBoxLayout()
         nav.addWidget(self.prev_button)
         nav.addWidget(self.beat_label, 1)
+        nav.addWidget(self.why_box)
         nav.addWidget(self.next_button)
 
         self.canvas = pg.GraphicsLayoutWidget()
@@ -34,6 +39,7 @@ class SpectrogramPanel(QWidget):
         self.canvas.setMinimumHeight(220)
         self.plots: list[pg.PlotItem] = []
         self.images: list[pg.ImageItem] = []
+        self.overlays: list[pg.ImageItem] = []
         for col in range(2):
             plot = self.canvas.addPlot(row=0, col=col)
             plot.setMouseEnabled(x=False, y=False)
@@ -42,8 +48,12 @@ class SpectrogramPanel(QWidget):
             plot.setLabel("left", "frequency (Hz)")
             image = pg.ImageItem(axisOrder="row-major")
             plot.addItem(image)
+            overlay = pg.ImageItem(axisOrder="row-major")
+            overlay.setZValue(10)
+            plot.addItem(overlay)
             self.plots.append(plot)
             self.images.append(image)
+            self.overlays.append(overlay)
         self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get(palette.IMAGE_COLORMAP), interactive=False,
                                         label="log magnitude")
         self.canvas.addItem(self.colorbar, row=0, col=2)
@@ -52,18 +62,32 @@ class SpectrogramPanel(QWidget):
         self._rect = QRectF(0, 0, 1, 1)
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        self.influence = QLabel("")
+        self.influence.setWordWrap(True)
+        self.influence.setToolTip("How much each beat moved the patient's P(response): the probability with the beat "
+                                  "minus without it (the patient's probability is the mean over beats). Tick 'Why?' "
+                                  "to see which parts of the selected beat did")
+        self.why_text = QLabel("")
+        self.why_text.setWordWrap(True)
+        self.why_text.setToolTip("Where the attribution map of this beat holds most of its evidence, and the beat's "
+                                 "P(response) against that of an image with no time-frequency contrast")
+        self._shown_image = -1  # image index on screen, -1 for none
 
         box = QVBoxLayout(self)
         box.addLayout(nav)
         box.addWidget(self.canvas, 1)
         box.addWidget(self.message)
+        box.addWidget(self.influence)
+        box.addWidget(self.why_text)
         session.assessmentChanged.connect(self._on_assessment)
+        session.attributionReady.connect(self._on_attribution)
         session.selectedBeatChanged.connect(self.show_beat)
         session.peaksChanged.connect(lambda _: self.show_beat(session.selected))
         self._on_assessment(None)
 
     def _on_assessment(self, assessment) -> None:
         if assessment is None or assessment.images is None or not len(assessment.image_beats):
+            self.influence.setText("")
             self._clear("No spectrograms yet." if assessment is None else
                         "No beat could be turned into a model input (see the warnings).")
             return
@@ -80,11 +104,15 @@ class SpectrogramPanel(QWidget):
         # One colour scale for all beats and both leads, so images can be compared by eye.
         self._levels = (float(np.min(assessment.images)), float(np.max(assessment.images)))
         self.colorbar.setLevels(self._levels)
+        p = assessment.prediction
+        self.influence.setText("" if p is None else influence_text(p.beat_probabilities, assessment.image_beats))
         self.show_beat(self.session.selected)
 
     def _clear(self, text: str) -> None:
-        for image in self.images:
+        self._shown_image = -1
+        for image in self.images + self.overlays:
             image.clear()
+        self.why_text.setText("")
         self.message.setText(text)
         self.beat_label.setText("No beat selected")
 
@@ -110,11 +138,67 @@ class SpectrogramPanel(QWidget):
             text += f", P(response) {a.prediction.beat_probabilities[hit[0]]:.2f}"
         self.beat_label.setText(text)
         if not len(hit):
-            for image in self.images:
-                image.clear()
-            self.message.setText("This beat has no model input: its window runs past the record's edge.")
+            self._clear("This beat has no model input: its window runs past the record's edge.")
+            self.beat_label.setText(text)
             return
+        self._shown_image = int(hit[0])
         for lead, image in enumerate(self.images):
             image.setImage(a.images[hit[0], lead], levels=self._levels)
             image.setRect(self._rect)  # after setImage: the rect maps the image's own pixel size
         self.message.setText("")
+        for overlay in self.overlays:
+            overlay.clear()
+        self.why_text.setText("")
+        why = self.why_box.isChecked() and a.prediction is not None
+        for image in self.images:  # the map in colour over a faded spectrogram
+            image.setOpacity(0.35 if why else 1.0)
+        if why:
+            self.why_text.setText("Computing the attribution map…")
+            self.session.explain(self._shown_image)
+
+    def _on_attribution(self, image_index: int, attribution) -> None:
+        a = self.session.assessment
+        if image_index != self._shown_image or not self.why_box.isChecked() or a is None:
+            return
+        from ecgcrt_gui.core.model.attribution import describe, strongest_region
+
+        maps = attribution.maps[0]
+        # The 99th percentile, not the maximum: a few extreme pixels would leave the rest of the map invisible.
+        scale = float(np.percentile(np.abs(maps), 99)) or 1.0
+        for lead, overlay in enumerate(self.overlays):
+            overlay.setImage(_overlay_rgba(maps[lead] / scale), levels=(0, 255))
+            overlay.setRect(self._rect)
+        up = describe(strongest_region(maps, a.model_leads, +1), "towards response")
+        down = describe(strongest_region(maps, a.model_leads, -1), "away from response")
+        p, p0 = float(attribution.probabilities[0]), attribution.baseline_probability
+        self.why_text.setText(f"Vermillion pushed this beat's P(response) up, blue down: {p:.2f} against {p0:.2f} "
+                              f"for an image without contrast. {up} {down}")
+
+
+def _overlay_rgba(values: np.ndarray) -> np.ndarray:
+    """[H, W] values (1 = the map's 99th percentile of |value|) -> RGBA uint8: vermillion up, blue down,
+    opacity growing with |value|."""
+    rgba = np.zeros((*values.shape, 4), dtype=np.uint8)
+    up = values > 0
+    rgba[up, :3] = palette.ATTRIBUTION_UP
+    rgba[~up, :3] = palette.ATTRIBUTION_DOWN
+    rgba[..., 3] = (230 * np.clip(np.abs(values), 0, 1) ** 0.8).astype(np.uint8)
+    return rgba
+
+
+def influence_text(beat_probabilities: np.ndarray, image_beats: np.ndarray, top: int = 3) -> str:
+    """The beats that pushed P(response) up and down most, by their number in the record."""
+    from ecgcrt_gui.core.model.inference import beat_influence
+
+    delta = beat_influence(beat_probabilities)
+    if len(delta) < 2:
+        return ""
+    order = np.argsort(delta)
+
+    def beats(indices) -> str:
+        return ", ".join(str(int(image_beats[i]) + 1) for i in indices) or "none"
+
+    up = [i for i in order[::-1][:top] if delta[i] > 0]
+    down = [i for i in order[:top] if delta[i] < 0]
+    return (f"Beats that pushed P(response) up: {beats(up)}; down: {beats(down)} "
+            f"(at most {np.abs(delta).max():+.3f} each)")
