@@ -10,6 +10,8 @@ from pathlib import Path
 
 from ecgcrt_gui import __version__
 from ecgcrt_gui.core.io.sniff import FORMATS
+from ecgcrt_gui.core.morphology.labels import STATUS_WORDS
+from ecgcrt_gui.core.text import english_list, seconds
 
 NOTICE = "For research use; not a medical device."
 
@@ -131,7 +133,7 @@ def summary(result: dict) -> str:
     """A few lines a clinician can read in a terminal."""
     rec = result["record"]
     lines = [f"{Path(rec['path']).name}: {rec['format']}, {len(rec['leads'])} leads, "
-             f"{rec['fs']:g} Hz, {rec['duration_s']:.1f} s"]
+             f"{rec['fs']:g} Hz, {seconds(rec['duration_s'])}"]
     hr = result["heart_rate_bpm"]
     lines.append(f"beats: {len(result['rpeaks'])}" + (f", heart rate {hr:.0f} bpm" if hr else ""))
     qrs = result["qrs_duration_ms"]
@@ -142,6 +144,8 @@ def summary(result: dict) -> str:
                  f"morphology: {result['morphology']['label']}")
     if cart:
         lines.append(f"cart's reading ({cart['system']}): " + ("; ".join(cart["statements"]) or "no statements"))
+    for c in result["morphology"]["criteria"].values():
+        lines.append(f"  {STATUS_WORDS[c['status']] + (' (partly)' if c['partial'] else ''):<20} {c['name']}: {c['detail']}")
     pred = result["prediction"]
     if pred:
         lines.append(f"CRT response: p = {pred['probability']:.2f} ({pred['label']}, threshold "
@@ -150,7 +154,7 @@ def summary(result: dict) -> str:
             lines.append("  demonstration model: trained on real ECGs with SIMULATED outcomes")
     for g in result["guidelines"]:
         cls = g["recommendation_class"] or "no recommendation"
-        missing = f" [missing: {', '.join(g['missing_inputs'])}]" if g["missing_inputs"] else ""
+        missing = f" (missing: {english_list(g['missing_inputs'])})" if g["missing_inputs"] else ""
         lines.append(f"{g['name']}: {cls}{missing} - {g['reason']}")
     lines.extend(f"warning: {w}" for w in result["warnings"])
     lines.append(NOTICE)

@@ -40,9 +40,11 @@ from reportlab.platypus import (
 from ecgcrt_gui import __version__
 from ecgcrt_gui.core import leadlayout
 from ecgcrt_gui.core.guidelines.table import OPTIONAL_INPUTS
+from ecgcrt_gui.core.morphology.labels import MET, NOT_ASSESSABLE, NOT_MET, STATUS_WORDS
 from ecgcrt_gui.core.record import EcgRecord
 from ecgcrt_gui.core.signal.preprocess import remove_baseline
 from ecgcrt_gui.core.support.atomic import atomic_path
+from ecgcrt_gui.core.text import english_list, seconds
 
 NOTICE = "For research use; not a medical device."
 DEMO_NOTICE = "The bundled model is trained on simulated outcomes."
@@ -66,8 +68,7 @@ TRACE = colors.Color(0.05, 0.05, 0.1)
 ALERT = colors.Color(0.70, 0.05, 0.05)
 GREY = colors.Color(0.35, 0.35, 0.35)
 
-STATUS_WORDS = {"met": "met", "not_met": "not met", "not_assessable": "not assessable"}
-STATUS_COLOURS = {"met": colors.Color(0.0, 0.45, 0.15), "not_met": ALERT, "not_assessable": GREY}
+STATUS_COLOURS = {MET: colors.Color(0.0, 0.45, 0.15), NOT_MET: ALERT, NOT_ASSESSABLE: GREY}
 CLASS_MEANING = {
     "I": "recommended / indicated",
     "IIa": "should be considered / can be useful",
@@ -236,7 +237,7 @@ def _record_line(a: dict, record: EcgRecord) -> str:
         f"<b>File</b> {escape(_file_name(a, record))}",
         f"<b>Format</b> {escape((record.format or rec.get('format') or '?').upper())}",
         f"<b>Sampling</b> {record.fs:g} Hz",
-        f"<b>Duration</b> {record.duration_s:.1f} s",
+        f"<b>Duration</b> {seconds(record.duration_s)}",
         f"<b>Leads</b> {len(record.leads)}" + (f" ({len(record.derived_leads)} derived*)" if record.derived_leads else ""),
         f"<b>Age</b> {_fmt(age, '{:g}')}",
         f"<b>Sex</b> {escape(str(sex)) if sex else '—'}",
@@ -321,7 +322,7 @@ def _draw_ecg_page(canvas: Canvas, record: EcgRecord, regular: str, bold: str) -
     canvas.setFillColor(GREY)
     shown = min(record.duration_s, STRIP_S)
     note = (f"25 mm/s · 10 mm/mV · grid 1 mm / 5 mm (0.04 s, 0.1 mV / 0.2 s, 0.5 mV) · "
-            f"0.5 Hz high-pass, zero phase · {shown:.1f} s of {record.duration_s:.1f} s shown")
+            f"0.5 Hz high-pass, zero phase · {seconds(shown)} of {seconds(record.duration_s)} shown")
     if len(rows) < len(record.leads) and not leadlayout.has_twelve_leads(record):
         note += f" · first {len(rows)} of {len(record.leads)} leads"
     if record.derived_leads:
@@ -506,29 +507,20 @@ def _morphology_section(a: dict, s: dict) -> list:
     criteria = (a.get("morphology") or {}).get("criteria") or {}
     if not criteria:
         return [Paragraph("No morphology criteria were assessed.", s["body"])]
-    head = [Paragraph(h, s["cellbold"]) for h in ("Criterion", "Result", "Leads", "Value / detail")]
+    head = [Paragraph(h, s["cellbold"]) for h in ("Criterion", "Result", "Leads that met it", "Measured")]
     rows = [head]
     for key, c in criteria.items():
-        status = c.get("status", "not_assessable")
+        status = c.get("status", NOT_ASSESSABLE)
         colour = STATUS_COLOURS.get(status, GREY).hexval()[2:]
-        detail = " · ".join(str(x) for x in (_value_text(c.get("value")), c.get("detail")) if x)
+        word = STATUS_WORDS.get(status, escape(status)) + (" (partly)" if c.get("partial") else "")
         rows.append([
             Paragraph(escape(str(c.get("name") or key)), s["cell"]),
-            Paragraph(f'<font color="#{colour}"><b>{STATUS_WORDS.get(status, escape(status))}</b></font>',
-                      s["cell"]),
-            Paragraph(escape(", ".join(c.get("leads") or [])) or "—", s["cell"]),
-            Paragraph(escape(detail) or "—", s["cell"]),
+            Paragraph(f'<font color="#{colour}"><b>{word}</b></font>', s["cell"]),
+            Paragraph(escape(english_list(c.get("leads") or [])) or "—", s["cell"]),
+            Paragraph(escape(c.get("detail") or "") or "—", s["cell"]),
         ])
     return [Paragraph("QRS morphology criteria", s["h2"]),
             _table(rows, [55 * mm, 22 * mm, 33 * mm, 70 * mm], header=True)]
-
-
-def _value_text(value) -> str:
-    if value is None or isinstance(value, (dict, list)):
-        return ""
-    if isinstance(value, float):
-        return f"{value:.3g}"
-    return str(value)
 
 
 def _prediction_section(a: dict, s: dict) -> list:
@@ -577,7 +569,7 @@ def _guideline_section(a: dict, s: dict) -> list:
         missing = g.get("missing_inputs") or []
         if missing:
             block.append(Paragraph(f'<font color="#{ALERT.hexval()[2:]}">Missing: '
-                                   f"{escape(', '.join(missing))}</font>", s["cell"]))
+                                   f"{escape(english_list(missing))}</font>", s["cell"]))
         if g.get("source"):
             block.append(Paragraph(escape(g["source"]), s["small"]))  # the citation has the title
         if g.get("quoted_from"):

@@ -143,11 +143,3 @@ def test_dropped_file_opens_and_joins_recent_files(qtbot, window, ludb):
     assert "1.hea" in window.windowTitle() and window.windowTitle().startswith(
         "ECG-CRT — for research use; not a medical device")
     assert [a.text() for a in window.recent_menu.actions()] == ["1.hea"]
-
-
-def test_criterion_values_read_plainly():
-    from ecgcrt_gui.gui.panels.guideline_panel import format_value
-
-    assert format_value({"V1": "QS", "V2": None}) == "V1 QS"
-    assert format_value({"V5": [64], "I": [66, 84], "V1": []}) == "V5 64, I 66 84"
-    assert format_value(172.0) == "172" and format_value(None) == "–"

@@ -79,13 +79,19 @@ BAND_POST_S = 0.05  # the artefact is looked for up to R + this (R may be on it,
 
 @dataclass
 class PacingEvidence:
+    """What the two tests found, as counts (`morphology.describe` words them)."""
+
     assessable: bool
     paced: bool
     beat_share: float  # share of beats with pacing evidence (either test)
-    n_beats: int
-    detail: str
+    n_beats: int  # beats judged
+    reason: str = ""  # why not assessable
     narrow_share: float = 0.0  # share of beats with a narrow spike (test 1)
     bandlimited_share: float = 0.0  # share of beats with a band-limited artefact (test 2)
+    n_paced: int = 0  # beats with evidence (either test)
+    n_narrow: int = 0
+    n_bandlimited: int = 0
+    spike_leads: int = 3  # leads a narrow spike must reach at once
     # per R-peak given: the sample just after the artefact, -1 where none was found; a paced QRS starts there
     stimulus_end: np.ndarray | None = None
 
@@ -166,12 +172,12 @@ def detect_pacing(signal: np.ndarray, fs: float, rpeaks: np.ndarray) -> PacingEv
     x = x[:, None] if x.ndim == 1 else x
     x = np.nan_to_num(x)
     if fs < MIN_FS:
-        return PacingEvidence(False, False, 0.0, 0, f"not assessable: {fs:g} Hz is too slow to see pacing spikes")
+        return PacingEvidence(False, False, 0.0, 0, f"{fs:g} Hz is too slow to see pacing spikes")
     r = np.asarray(rpeaks, np.int64)
     judged = (r - int(round(PRE_S * fs)) >= 0) & (r + int(round(POST_S * fs)) < x.shape[0])
     r = r[judged]
     if r.size == 0:
-        return PacingEvidence(False, False, 0.0, 0, "not assessable: no complete beat")
+        return PacingEvidence(False, False, 0.0, 0, "no complete beat")
     # One window holds both tests: the artefact search, what comes before it and the QRS after;
     # the record's ends are padded flat so that a beat near an end is still judged.
     lo = -int(round((PRE_S + QUIET_S) * fs))
@@ -186,9 +192,6 @@ def detect_pacing(signal: np.ndarray, fs: float, rpeaks: np.ndarray) -> PacingEv
     stimulus_end[judged] = np.where(ends >= 0, ends + lo, -1)  # back from the padded record
     share = float(spiked.mean())
     paced = share >= MIN_BEAT_SHARE and int(spiked.sum()) >= MIN_SPIKE_BEATS
-    need = min(3, x.shape[1])
-    detail = (f"pacing artefact before the QRS in {int(spiked.sum())} of {spiked.size} beats "
-              f"(narrow spikes on >= {need} lead(s): {int(narrow.sum())}; "
-              f"band-limited artefacts leading a broad QRS: {int(band.sum())})")
-    return PacingEvidence(True, paced, share, int(spiked.size), detail, float(narrow.mean()), float(band.mean()),
-                          stimulus_end)
+    return PacingEvidence(True, paced, share, int(spiked.size), narrow_share=float(narrow.mean()),
+                          bandlimited_share=float(band.mean()), stimulus_end=stimulus_end, n_paced=int(spiked.sum()),
+                          n_narrow=int(narrow.sum()), n_bandlimited=int(band.sum()), spike_leads=min(3, x.shape[1]))

@@ -19,6 +19,7 @@ from ecgcrt_gui.core.morphology.criteria import (
     aha_broad_r,
     aha_discordant_st_t,
     ivcd_width,
+    pacing_spikes,
     qrs_at_least,
     r_peak_time,
     rbbb_rsr,
@@ -123,25 +124,20 @@ def classify(
         pacing = detect_pacing(record.signal, record.fs, rpeaks)
     paced = bool(pacing and pacing.paced)
     c: dict[str, Criterion] = {}
-    c["pacing_spikes"] = Criterion(
-        "Pacing spikes before the QRS",
-        "not_assessable" if pacing is None or not pacing.assessable else ("met" if paced else "not_met"),
-        [], None if pacing is None else round(pacing.beat_share, 2),
-        "no beats" if pacing is None else pacing.detail,
-    )
+    c["pacing_spikes"] = pacing_spikes(pacing)
 
     strauss_ms = STRAUSS_MS.get(sex or "M")
-    sex_note = "" if sex else "sex unknown: the men's threshold (140 ms) was used"
+    sex_note = "" if sex else f"sex unknown: the men's threshold of {STRAUSS_MS['M']:.0f} ms was used"
     who = "women" if sex == "F" else "men"
-    c["strauss_qrs"] = qrs_at_least(f"QRS >= {strauss_ms:.0f} ms ({who})", qrs, strauss_ms, sex_note)
+    c["strauss_qrs"] = qrs_at_least(f"QRS ≥ {strauss_ms:.0f} ms ({who})", qrs, strauss_ms, sex_note)
     c["strauss_qs_rs_v1_v2"] = strauss_qs_rs(waves)
     c["strauss_mid_qrs_notching"] = strauss_notching(waves, qrs)
-    c["aha_qrs"] = qrs_at_least("QRS >= 120 ms", qrs, 120.0)
+    c["aha_qrs"] = qrs_at_least("QRS ≥ 120 ms", qrs, 120.0)
     c["aha_broad_notched_r"] = aha_broad_r(waves, qrs)
     c["aha_absent_q"] = aha_absent_q(waves)
-    c["aha_r_peak_time_v5_v6"] = r_peak_time(waves, ("V5", "V6"), 60.0, "R-peak time > 60 ms in V5, V6")
+    c["aha_r_peak_time_v5_v6"] = r_peak_time(waves, ("V5", "V6"), 60.0, "R-peak time > 60 ms in V5 and V6")
     c["aha_st_t_discordant"] = aha_discordant_st_t(waves)
-    c["rbbb_qrs"] = qrs_at_least("QRS >= 120 ms", qrs, 120.0)
+    c["rbbb_qrs"] = qrs_at_least("QRS ≥ 120 ms", qrs, 120.0)
     c["rbbb_rsr_v1_v2"] = rbbb_rsr(waves)
     c["rbbb_wide_s_i_v6"] = rbbb_wide_s(waves)
     c["rbbb_r_peak_time_v1"] = r_peak_time(waves, ("V1",), 50.0, "R-peak time > 50 ms in V1 (supportive)")
@@ -194,7 +190,7 @@ def _label(
         return "RBBB", rbbb_partial
     if qrs > 110.0:
         if strauss is None and aha is None and rbbb is None:
-            notes.append("Wide QRS, but the leads that tell LBBB from RBBB (V1, V2, I, V5, V6) are missing.")
+            notes.append("Wide QRS, but the leads that tell LBBB from RBBB (V1, V2, I, V5 and V6) are missing.")
             return "undetermined", False
         return "IVCD", False
     return "normal", False

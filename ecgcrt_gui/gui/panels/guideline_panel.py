@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ecgcrt_gui.core.device_reading import DeviceReading
 from ecgcrt_gui.core.guidelines.engine import GUIDELINES, LVEF_RANGE, MORPHOLOGY_LABELS, ClinicalInputs
 from ecgcrt_gui.core.guidelines.table import EXCLUSIVE_INPUTS, OPTIONAL_INPUTS, VERIFIED
+from ecgcrt_gui.core.text import english_list
 
 NOT_ENTERED = "not entered"
 NYHA_ITEMS = (NOT_ENTERED, "I", "II", "III", "IV (ambulatory)")
@@ -69,7 +70,7 @@ class GuidelinePanel(QWidget):
         self.lvef.setSuffix(" %")
         self.lvef.setSpecialValueText(NOT_ENTERED)
         self.lvef.setToolTip("Left-ventricular ejection fraction (%) from echocardiography; "
-                             "leave at 'not entered' when unknown")
+                             "leave at “not entered” when unknown")
         self.nyha = self._combo(NYHA_ITEMS, "NYHA functional class despite optimal medical therapy")
         self.sex = self._combo([t for t, _ in SEX_ITEMS], "Sex (Strauss's LBBB QRS threshold differs: "
                                "130 ms women, 140 ms men); filled from the file where it says")
@@ -96,13 +97,13 @@ class GuidelinePanel(QWidget):
         self.optional = {}
         for key, text in OPTIONAL_INPUTS.items():
             box = QCheckBox(text[0].upper() + text[1:])
-            box.setToolTip(f"Tick if the patient has this: {text}. Unticked is read as 'no'.")
+            box.setToolTip(f"Tick if the patient has this: {text}. Unticked is read as “no”.")
             self.optional[key] = box
         self.more = QToolButton()
         self.more.setText(f"Other conditions ({len(self.optional)}) ▸")
         self.more.setCheckable(True)
         self.more.setAutoRaise(True)
-        self.more.setToolTip("; ".join(OPTIONAL_INPUTS.values()) + ". Unticked is read as 'no'.")
+        self.more.setToolTip("; ".join(OPTIONAL_INPUTS.values()) + ". Unticked is read as “no”.")
         self.more_box = QWidget()
         more_layout = QVBoxLayout(self.more_box)
         more_layout.setContentsMargins(0, 0, 0, 0)
@@ -267,8 +268,8 @@ class GuidelinePanel(QWidget):
             mark, colour = STATUS_MARK.get(c.get("status"), (str(c.get("status")), "#000"))
             if c.get("partial"):
                 mark += " (partly)"
-            item = QTreeWidgetItem([mark, c.get("name", ""), ", ".join(c.get("leads") or []) or "–",
-                                    format_value(c.get("value"))])
+            item = QTreeWidgetItem([mark, c.get("name", ""), english_list(c.get("leads") or []) or "–",
+                                    c.get("detail", "")])
             item.setForeground(0, QBrush(QColor(colour)))
             for col in range(4):
                 item.setToolTip(col, c.get("detail", ""))
@@ -296,26 +297,12 @@ def guidelines_html(results, chosen: str) -> str:
                      f"{html.escape(g.reason)}")
         if g.missing_inputs:
             parts.append("<br><span style='color:#b03000'>Missing: "
-                         f"{html.escape(', '.join(g.missing_inputs))}</span>")
+                         f"{html.escape(english_list(g.missing_inputs))}</span>")
         if g.quoted_from:
             parts.append(f"<br><span style='color:#666666; font-size:8pt'>Row source: "
                          f"{html.escape(g.quoted_from)}</span>")
         parts.append("</p>")
     return "".join(parts) or "<p>No guideline selected.</p>"
-
-
-def format_value(value) -> str:
-    """A criterion's measured value, readable: per-lead dicts as 'V1 QS, V2 QS', numbers without noise."""
-    if value is None:
-        return "–"
-    if isinstance(value, dict):
-        parts = [f"{lead} {format_value(v)}" for lead, v in value.items() if v not in (None, [], "")]
-        return ", ".join(parts) or "–"
-    if isinstance(value, (list, tuple)):
-        return " ".join(format_value(v) for v in value) or "–"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 def cart_reading_html(cart: DeviceReading) -> str:
