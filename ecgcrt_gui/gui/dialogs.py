@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -14,6 +15,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ecgcrt_gui.core.text import label_from_key, number
+
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 
 
 class ModelCardDialog(QDialog):
@@ -53,17 +58,33 @@ def card_summary(card: dict) -> str:
 
 
 def _item(key: str, value) -> QTreeWidgetItem:
+    """A card field as a labelled row: 'highpass_hz' reads 'Highpass (Hz)', 0.3333 reads 0.33; a
+    command line stays as it is typed."""
+    label = label_from_key(key)
     if isinstance(value, dict):
-        item = QTreeWidgetItem([str(key), ""])
+        item = QTreeWidgetItem([label, ""])
         for k, v in value.items():
             item.addChild(_item(k, v))
         return item
     if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
-        item = QTreeWidgetItem([str(key), f"{len(value)} entries"])
+        item = QTreeWidgetItem([label, f"{len(value)} entries"])
         for i, v in enumerate(value):
             item.addChild(_item(str(i + 1), v))
         return item
-    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    item = QTreeWidgetItem([str(key), text])
+    if str(key).endswith("command"):
+        text = str(value)
+    else:
+        text = ", ".join(map(_value, value)) if isinstance(value, list) else _value(value)
+    item = QTreeWidgetItem([label, text])
     item.setToolTip(1, text)
     return item
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return number(value, 2)
+    if isinstance(value, str) and _IDENTIFIER.fullmatch(value):
+        return value.replace("_", " ")  # a card's own code word (crt_response): its words
+    return str(value)

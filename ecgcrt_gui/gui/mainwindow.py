@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
 from ecgcrt_gui.core.model.bundle import read_card
 from ecgcrt_gui.core.support.resources import DEMO_ECG
+from ecgcrt_gui.core.text import number, seconds
 from ecgcrt_gui.gui.dialogs import ModelCardDialog
 from ecgcrt_gui.gui.export import default_folder
 from ecgcrt_gui.gui.leads.leadview import LeadView
@@ -101,7 +102,7 @@ class MainWindow(QMainWindow):
         self.record_label.setToolTip("The record on screen: file, format, leads, sampling rate, length, patient")
         self.scale_label = QLabel("")
         self.scale_label.setToolTip("Paper speed, gain, which signal is drawn (baseline-corrected by the display's "
-                                    "high-pass, or as recorded: View > Raw signal) and zoom; 'true scale' means 1 mm "
+                                    "high-pass, or as recorded: View > Raw signal) and zoom; “true scale” means 1 mm "
                                     "on screen is 1 mm of ECG paper (from the screen's physical size)")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -141,7 +142,7 @@ class MainWindow(QMainWindow):
                                           "Write a PDF report (12-lead on paper grid, measurements, criteria, "
                                           "prediction)")
         self.save_action = self._action(f, "&Save assessment…", self.save_assessment, QKeySequence.StandardKey.Save,
-                                        "Write the assessment as JSON (the same as 'ecgcrt analyze --json')")
+                                        "Write the assessment as JSON (the same as “ecgcrt analyze --json”)")
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -396,11 +397,11 @@ class MainWindow(QMainWindow):
 
 def record_summary(record) -> str:
     name = Path(record.path).name if record.path else "ECG"
-    acquired = record.meta.get("acquired")
-    who = ", ".join(str(x) for x in (record.meta.get("sex"), record.meta.get("age") and f"{record.meta['age']} y",
-                                     acquired and f"recorded {acquired.replace('T', ' ')[:16]}") if x)
+    age, acquired = record.meta.get("age"), record.meta.get("acquired")
+    who = ", ".join(x for x in (record.meta.get("sex"), age is not None and f"{number(age, 0)} y",
+                                acquired and f"recorded {acquired.replace('T', ' ')[:16]}") if x)
     return (f"{name} · {record.format or '?'} · {len(record.leads)} leads · {record.fs:g} Hz · "
-            f"{record.duration_s:.1f} s" + (f" · {who}" if who else ""))
+            f"{seconds(record.duration_s)}" + (f" · {who}" if who else ""))
 
 
 def _bool(value) -> bool:

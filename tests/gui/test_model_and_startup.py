@@ -38,9 +38,10 @@ def test_model_card_is_shown_as_a_tree(qtbot, tmp_path):
     tree = dialog.tree
     assert tree.topLevelItemCount() == len(card)
     rows = {tree.topLevelItem(i).text(0): tree.topLevelItem(i) for i in range(tree.topLevelItemCount())}
-    assert rows["classes"].text(1) == "non-responder, responder"
-    assert rows["architecture"].childCount() == 2
-    assert rows["metrics"].text(1) == "2 entries"
+    assert rows["Classes"].text(1) == "non-responder, responder"
+    assert rows["Architecture"].childCount() == 2
+    assert rows["Metrics"].text(1) == "2 entries"
+    assert rows["Task"].text(1) == "crt response" and rows["Demonstration"].text(1) == "yes"
     assert "crt_resnet18" in dialog.windowTitle()
     assert "Demonstration model" in dialog.summary.text()
 

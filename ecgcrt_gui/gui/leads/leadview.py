@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolBar, QVBoxLay
 
 from ecgcrt_gui.core import leadlayout
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
+from ecgcrt_gui.core.text import seconds
 from ecgcrt_gui.gui import palette
 from ecgcrt_gui.gui.leads.ecgviewbox import EcgViewBox
 from ecgcrt_gui.gui.leads.paper import PAPER_COLOUR, PaperGrid, TimeBands, pixels_per_mm
@@ -490,12 +491,12 @@ class LeadView(QWidget):
     def add_peak(self, x: float) -> None:
         sample = int(round(x * self.record.fs))
         if 0 <= sample < self.record.n_samples:
-            self.session.edit_peaks(np.append(self.session.peaks(), sample), f"add R-peak at {x:.3f} s")
+            self.session.edit_peaks(np.append(self.session.peaks(), sample), f"add R-peak at {seconds(x)}")
 
     def delete_peak(self, index: int) -> None:
         peaks = self.session.peaks()
         if 0 <= index < len(peaks):
-            self.session.edit_peaks(np.delete(peaks, index), f"delete R-peak at {peaks[index] / self.record.fs:.3f} s")
+            self.session.edit_peaks(np.delete(peaks, index), f"delete R-peak at {seconds(peaks[index] / self.record.fs)}")
 
     def delete_selected_peak(self) -> None:
         self.delete_peak(self.session.selected)
@@ -512,7 +513,7 @@ class LeadView(QWidget):
         old = peaks[index]
         if sample != old:
             peaks[index] = sample
-            self.session.edit_peaks(peaks, f"move R-peak from {old / self.record.fs:.3f} s to {x:.3f} s")
+            self.session.edit_peaks(peaks, f"move R-peak from {seconds(old / self.record.fs)} to {seconds(x)}")
 
     # ---- calipers --------------------------------------------------------------------------
     def _set_calipers(self, points: list[tuple[float, float]]) -> None:

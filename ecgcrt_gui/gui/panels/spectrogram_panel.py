@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ecgcrt_gui.core.text import seconds
 from ecgcrt_gui.gui import palette
 
 
@@ -125,7 +126,7 @@ class SpectrogramPanel(QWidget):
         if a is None or a.images is None or not 0 <= index < n:
             return
         fs = a.record.fs
-        text = f"Beat {index + 1} of {n}, R at {peaks[index] / fs:.3f} s"
+        text = f"Beat {index + 1} of {n}, R at {seconds(peaks[index] / fs)}"
         if not np.array_equal(a.rpeaks, peaks):
             self._clear("R-peaks were edited: spectrograms follow when the analysis has re-run.")
             self.beat_label.setText(text)
