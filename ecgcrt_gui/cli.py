@@ -152,10 +152,10 @@ def summary(result: dict) -> str:
                      f"{pred['threshold']:.2f}, {pred['n_beats']} beats, {pred['device']})")
         if pred.get("demonstration"):
             lines.append("  demonstration model: trained on real ECGs with SIMULATED outcomes")
-    for g in result["guidelines"]:
-        cls = g["recommendation_class"] or "no recommendation"
+    for g in result["guidelines"]:  # each reason opens with the guideline's short name
+        cls = f"Class {g['recommendation_class']}" if g["recommendation_class"] else "No recommendation class"
         missing = f" (missing: {english_list(g['missing_inputs'])})" if g["missing_inputs"] else ""
-        lines.append(f"{g['name']}: {cls}{missing} - {g['reason']}")
+        lines.append(f"{cls}{missing} — {g['reason']}")
     lines.extend(f"warning: {w}" for w in result["warnings"])
     lines.append(NOTICE)
     return "\n".join(lines)

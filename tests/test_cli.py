@@ -12,6 +12,7 @@ import pytest
 from ecgcrt_gui.cli import main
 from ecgcrt_gui.core.model.inference import CRT_MODEL
 from ecgcrt_gui.core.support.resources import DEMO_ECG
+from ecgcrt_gui.core.text import text_problems
 
 CONTRACT_KEYS = {"record", "rpeaks", "heart_rate_bpm", "beats", "qrs_duration_ms", "morphology",
                  "prediction", "guidelines", "warnings"}
@@ -47,9 +48,11 @@ def test_json_contract_on_demo_ecg(capsys):
 def test_guideline_filter_and_readable_summary(capsys):
     out = run_json(capsys, str(DEMO_ECG), "--no-predict", "--guideline", "esc2021")
     assert [g["name"] for g in out["guidelines"]] == ["esc2021"]
-    assert main(["analyze", str(DEMO_ECG), "--no-predict", "--lvef", "30", "--nyha", "3"]) == 0
+    assert main(["analyze", str(DEMO_ECG), "--no-predict", "--lvef", "30", "--nyha", "3", "--rhythm", "sinus"]) == 0
     text = capsys.readouterr().out
     assert "QRS duration" in text and "not a medical device" in text
+    assert "Class I — ESC 2021: CRT is recommended" in text and "esc2021" not in text
+    assert "Broad or notched R in I, aVL, V5 and V6" in text  # the criteria, in sentences
 
 
 def test_yes_no_inputs_reach_the_json(capsys):
@@ -83,6 +86,7 @@ def test_unreadable_input_exits_2_with_one_line(tmp_path, capsys, make_bad):
     assert captured.out == ""
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("ecgcrt: ") and "Traceback" not in captured.err
+    assert text_problems(lines[0], allow=[str(path)]) == [], lines[0]
 
 
 def test_entry_point_exit_status_without_traceback(tmp_path):

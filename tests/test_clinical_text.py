@@ -4,7 +4,7 @@ The analysis runs on real ECGs (PTB-XL subset and LUDB, 12 leads; MIT-BIH, 2 lea
 clinical inputs; every human-readable string of the assessment (criteria, notes, warnings, guideline
 reasons), the CLI's text summary and the PDF report's text (extracted with pypdf) go through
 `core.text.text_problems`: no None, nan, brackets, quotes, snake_case names or float noise. The default
-run checks a fixed set of telling records plus a seeded sample; `-m slow` checks every 12-lead record
+run checks a fixed set of telling records plus a seeded sample and the cart exports; `-m slow` checks every 12-lead record
 and five whole MIT-BIH records. predict=False: the networks write no text of their own beyond what the
 GUI test (tests/gui/test_text_in_window.py) checks with a prediction on screen.
 """
@@ -53,7 +53,8 @@ def _read(data: Path, name: str, seconds: float | None = None) -> EcgRecord:
     db, stem = name.split(":")
     path = {"ptbxl": lambda: next((data / "ptbxl" / "records500").glob(f"*/{stem}_hr.hea")),
             "ludb": lambda: data / "ludb" / "data" / f"{stem}.hea",
-            "mitdb": lambda: data / "mitdb" / f"{stem}.hea"}[db]()
+            "mitdb": lambda: data / "mitdb" / f"{stem}.hea",
+            "formats": lambda: data / "formats" / stem}[db]()
     record = io.read(path)
     if seconds is not None:
         record = dataclasses.replace(record, signal=record.signal[: int(seconds * record.fs)])
@@ -91,6 +92,14 @@ def _check(data: Path, names: list[str], tmp_path: Path, seconds: float | None =
 def test_telling_records_and_a_seeded_sample_read_clean(data, tmp_path):
     rest = sorted(set(_twelve_lead(data)) - set(TELLING))
     names = list(TELLING) + random.Random(18).sample(rest, SAMPLE)
+    _check(data, names, tmp_path)
+
+
+def test_cart_exports_read_clean(data, tmp_path):
+    """The cart formats, whose own reading (and any disagreement with ours) is shown beside ours."""
+    names = [f"formats:{p.relative_to(data / 'formats')}" for p in sorted((data / "formats").glob("*/*"))
+             if p.suffix.lower() in (".xml", ".scp") and not p.name.startswith("invalid")]
+    assert len(names) >= 6
     _check(data, names, tmp_path)
 
 

@@ -167,7 +167,7 @@ def test_missing_inputs_are_named():
     for r in results:
         assert r.recommendation_class is None
         assert {"LVEF", "NYHA class", "rhythm"} <= set(r.missing_inputs)
-        assert "without: " in r.reason and "LVEF" in r.reason
+        assert r.reason.endswith("; needed: LVEF, NYHA class and rhythm."), r.reason
     only_nyha = evaluate(ClinicalInputs(lvef=30, rhythm="sinus"), 160, "LBBB")
     assert [r.missing_inputs for r in only_nyha] == [["NYHA class"]] * 3
 

@@ -124,9 +124,9 @@ def test_zero_beats_and_wrong_shapes_are_refused(crt):
 
 
 def test_models_are_used_only_for_their_task(crt, aami):
-    with pytest.raises(BundleError, match="'aami' is a 'aami_beats' model, not a 'crt_response' model"):
+    with pytest.raises(BundleError, match="aami is a beat classifier, not a CRT-response model"):
         Predictor(aami, "cpu")
-    with pytest.raises(BundleError, match="not a 'aami_beats' model"):
+    with pytest.raises(BundleError, match="the model crt is a CRT-response model, not a beat classifier"):
         BeatClassifier(crt, "cpu")
 
 

@@ -43,7 +43,7 @@ def test_forced_format_overrides_sniffing(tmp_path: Path) -> None:
     with pytest.raises(EcgReadError, match=r"ecg\.bin: "):
         read(tmp_path / "ecg.bin", fmt="dicom")
     assert read(tmp_path / "ecg.bin", fmt="edf").format == "edf"
-    with pytest.raises(EcgReadError, match="Unknown format 'xml'"):
+    with pytest.raises(EcgReadError, match="Unknown format xml; choose one of"):
         read(EDF, fmt="xml")
 
 

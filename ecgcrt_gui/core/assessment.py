@@ -115,7 +115,8 @@ class Assessment:
 
 def readable_texts(result: dict[str, Any]) -> list[tuple[str, str]]:
     """(where, text) for every string of an assessment's JSON that a person reads as a sentence: the
-    criteria, morphology notes, guideline reasons and warnings. A field added for people to read
+    criteria, morphology notes, guideline reasons and warnings. The cart's statements are the file's
+    words, quoted as they stand, and are left out. A field added for people to read
     belongs here, so that tests/test_clinical_text.py holds it to `core.text.text_problems`."""
     texts: list[tuple[str, str]] = []
     morphology = result.get("morphology") or {}
@@ -123,8 +124,8 @@ def readable_texts(result: dict[str, Any]) -> list[tuple[str, str]]:
         texts += [(f"criterion {key} {field}", c[field]) for field in ("name", "detail", "reason", "note") if c.get(field)]
     texts += [("morphology note", note) for note in morphology.get("notes") or []]
     for g in result.get("guidelines") or []:
-        texts += [(f"guideline {g.get('name')} {field}", g[field]) for field in ("title", "reason", "source")
-                  if g.get(field)]
+        texts += [(f"guideline {g.get('name')} {field}", g[field])
+                  for field in ("title", "reason", "source", "verification", "quoted_from") if g.get(field)]
         texts += [(f"guideline {g.get('name')} missing input", m) for m in g.get("missing_inputs") or []]
     texts += [("warning", w) for w in result.get("warnings") or []]
     return texts

@@ -10,6 +10,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, fields
 
+from ecgcrt_gui.core.text import english_list
+
 
 @dataclass(frozen=True)
 class PreprocessConfig:
@@ -46,7 +48,7 @@ class PreprocessConfig:
         names = {f.name for f in fields(cls)}
         unknown = set(data) - names
         if unknown:
-            raise ValueError(f"unknown preprocessing parameters: {sorted(unknown)}")
+            raise ValueError(f"unknown preprocessing parameters: {english_list(sorted(unknown))}")
         return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
 
     def digest(self) -> str:

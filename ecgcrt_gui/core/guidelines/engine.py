@@ -33,6 +33,7 @@ from ecgcrt_gui.core.guidelines.table import (
     Rule,
 )
 from ecgcrt_gui.core.morphology.labels import LABELS as MORPHOLOGY_LABELS
+from ecgcrt_gui.core.text import english_list
 
 __all__ = ["ClinicalInputs", "GuidelineResult", "GUIDELINES", "evaluate", "MORPHOLOGY_LABELS", "qrs_cutoffs_ms"]
 
@@ -252,13 +253,12 @@ def _no_match_reason(
     stated = describe_inputs(values)
     if missing:
         given = f" for {stated}" if stated else ""
-        return (f"{guideline.short}: no CRT recommendation can be decided{given} "
-                f"without: {', '.join(missing)}.")
+        return f"{guideline.short}: no CRT recommendation can be decided{given}; needed: {english_list(missing)}."
     text = f"{guideline.short}: no CRT recommendation applies" + (f" to {stated}" if stated else "")
     if values.get("morphology") == "paced":
         text += " (a paced QRS is not read against the QRS-duration and morphology criteria)"
     if unstated:
-        text += f"; one may apply if present: {', '.join(unstated)}"
+        text += f"; one may apply if present: {english_list(unstated, 'or')}"
     return text + "."
 
 

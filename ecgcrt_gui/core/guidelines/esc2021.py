@@ -36,10 +36,10 @@ from ecgcrt_gui.core.guidelines.table import (
 )
 
 _COPY = "full text, bdeornelas/bdeornelas.github.io claude-project-files/2021_Cardiac_Pacing_CRT.md"
-_SR_TABLE = (f"section 6.2, table 'Recommendations for cardiac resynchronization therapy in "
-             f"patients in sinus rhythm', p. 34; {_COPY}")
-_AF_TABLE = (f"section 6.3, table 'Recommendations for cardiac resynchronization therapy in "
-             f"patients with persistent or permanent atrial fibrillation', p. 37; {_COPY}")
+_SR_TABLE = (f"section 6.2, table “Recommendations for cardiac resynchronization therapy in "
+             f"patients in sinus rhythm”, p. 34; {_COPY}")
+_AF_TABLE = (f"section 6.3, table “Recommendations for cardiac resynchronization therapy in "
+             f"patients with persistent or permanent atrial fibrillation”, p. 37; {_COPY}")
 _AVJ_STEM = ("In patients with symptomatic AF and an uncontrolled heart rate who are candidates for "
              "AVJ ablation (irrespective of QRS duration): ")
 _SR_HF = (("rhythm", "==", "sinus"), ("lvef", "<=", 35), ("nyha", "in", SYMPTOMATIC))
@@ -123,8 +123,8 @@ RULES = (
         "CRT rather than RV pacing is recommended for patients with HFrEF (< 40 %) regardless of "
         "NYHA class who have an indication for ventricular pacing and high-degree AVB in order to "
         "reduce morbidity. This includes patients with AF",
-        f"section 6.5, table 'Recommendation for patients with heart failure and atrioventricular "
-        f"block', p. 38; {_COPY}",
+        f"section 6.5, table “Recommendation for patients with heart failure and atrioventricular "
+        f"block”, p. 38; {_COPY}",
         reading=("Applied to the stated indication for ventricular pacing with a high expected "
                  "pacing burden; the guideline writes this row for patients with high-degree AVB."),
     ),
@@ -134,8 +134,8 @@ RULES = (
         "Patients who have received a conventional pacemaker or an ICD and who subsequently "
         "develop symptomatic HF with LVEF ≤ 35 % despite OMT, and who have a significant "
         "proportion of RV pacing, should be considered for upgrade to CRT",
-        f"section 6.4, table 'Recommendation for upgrade from right ventricular pacing to cardiac "
-        f"resynchronization therapy', p. 37, note c (a limit of 20 % RV pacing); {_COPY}",
+        f"section 6.4, table “Recommendation for upgrade from right ventricular pacing to cardiac "
+        f"resynchronization therapy”, p. 37, note c (a limit of 20 % RV pacing); {_COPY}",
         reading=("Applied to the stated high proportion of RV pacing (about 20 % or more, the "
                  "guideline's note c) in a patient already paced; the ECG alone cannot show it."),
     ),

@@ -48,11 +48,11 @@ from ecgcrt_gui.core.guidelines.table import (
 
 _POCKET = ("eguideline.guidelinecentral.com/i/1499526-cardiac-physiologic-pacing-for-the-"
            "avoidance-and-mitigation-of-heart-failure")
-_POCKET_HF = f"'Indications for CPP in Patients with HF', pocket guide p. 16; {_POCKET}/15"
-_POCKET_PACING = ("'Indications for CPP in Patients with Indications for Pacemaker Therapy', "
+_POCKET_HF = f"“Indications for CPP in Patients with HF”, pocket guide p. 16; {_POCKET}/15"
+_POCKET_PACING = ("“Indications for CPP in Patients with Indications for Pacemaker Therapy”, "
                   f"pocket guide p. 10; {_POCKET}/9")
 _PMC_T3 = "pmc.ncbi.nlm.nih.gov/articles/PMC11062890/table/T3"
-_NOT_FOUND = ("LBBB table of 'Indications for CPP in Patients with HF': not in any readable copy "
+_NOT_FOUND = ("LBBB table of “Indications for CPP in Patients with HF”: not in any readable copy "
               f"(looked for in {_POCKET} and PMC11062890)")
 _SR_HFREF = (("rhythm", "==", "sinus"), ("lvef", "<=", 35))
 
@@ -95,7 +95,7 @@ RULES = (
         "In patients who have LVEF ≤ 35 %, sinus rhythm, a non-LBBB pattern with QRS duration "
         "≥ 150 ms, and NYHA class III or ambulatory class IV symptoms on GDMT, CRT with BiV pacing "
         "can be useful to improve functional class, cardiac structure, and LVEF",
-        f"'Non-LBBB, sinus rhythm, QRS duration ≥ 150 ms', row 1; {_POCKET_HF}", cor="2a",
+        f"“Non-LBBB, sinus rhythm, QRS duration ≥ 150 ms”, row 1; {_POCKET_HF}", cor="2a",
     ),
     Rule(
         "hrs-sr-nonlbbb-150-nyha2", "IIb", "B-R",
@@ -103,7 +103,7 @@ RULES = (
         "In patients who have LVEF ≤ 35 %, sinus rhythm, a non-LBBB pattern with QRS duration "
         "≥ 150 ms, and NYHA class II symptoms on GDMT, CPP may be considered to potentially "
         "improve mortality, heart failure hospitalization (HFH), LVEF, and/or functional class",
-        f"'Non-LBBB, sinus rhythm, QRS duration ≥ 150 ms', row 2 (B-R for CRT); {_POCKET_HF}",
+        f"“Non-LBBB, sinus rhythm, QRS duration ≥ 150 ms”, row 2 (B-R for CRT); {_POCKET_HF}",
         cor="2b",
     ),
     Rule(
@@ -113,7 +113,7 @@ RULES = (
         "In patients who have LVEF ≤ 35 %, sinus rhythm, a non-LBBB pattern with QRS duration "
         "120–149 ms, and NYHA class III or IV symptoms on GDMT, the usefulness of CPP is not well "
         "established",
-        f"'Non-LBBB, QRS duration < 150 ms', row 1 (B-NR for CRT); {_POCKET_HF}", cor="2b",
+        f"“Non-LBBB, QRS duration < 150 ms”, row 1 (B-NR for CRT); {_POCKET_HF}", cor="2b",
     ),
     Rule(
         "hrs-pacing-lvef36-50", "IIa", "B-R",
@@ -121,7 +121,7 @@ RULES = (
         "In patients with an indication for permanent pacing with an LVEF 36 %–50 % who are "
         "anticipated to require substantial ventricular pacing, CPP is reasonable to reduce the "
         "risk of PICM",
-        f"'Substantial ventricular pacing', row 1 (B-R for CRT); {_POCKET_PACING}", cor="2a",
+        f"“Substantial ventricular pacing”, row 1 (B-R for CRT); {_POCKET_PACING}", cor="2a",
         reading=("Applied to the stated indication for ventricular pacing with a high expected "
                  "pacing burden, read as substantial (≥ 20–40 %) ventricular pacing."),
     ),
@@ -130,7 +130,7 @@ RULES = (
         (("pacing_indication", "==", True), ("lvef", ">", 50)),
         "In patients with normal LVEF who are anticipated to require substantial ventricular "
         "pacing, it may be reasonable to treat patients with CPP to reduce the risk of PICM",
-        f"'Substantial ventricular pacing', row 2; {_POCKET_PACING}", cor="2b",
+        f"“Substantial ventricular pacing”, row 2; {_POCKET_PACING}", cor="2b",
         reading=("Applied to the stated indication for ventricular pacing with a high expected "
                  "pacing burden, read as substantial (≥ 20–40 %) ventricular pacing; normal LVEF "
                  "read as LVEF > 50 %."),
@@ -142,7 +142,7 @@ RULES = (
         "In patients with an indication for permanent pacing, LVEF 36 %–50 % and LBBB, and who "
         "are anticipated to require less than substantial ventricular pacing, CPP may be "
         "considered to potentially improve symptoms and LVEF",
-        f"'Less than substantial ventricular pacing', row 3; {_POCKET_PACING}; {_PMC_T3}, row 3",
+        f"“Less than substantial ventricular pacing”, row 3; {_POCKET_PACING}; {_PMC_T3}, row 3",
         cor="2b",
     ),
     Rule(
@@ -150,7 +150,7 @@ RULES = (
         (("pacing_indication_low_burden", "==", True), ("lvef", ">", 50)),
         "In patients with normal LVEF who are anticipated to require less than substantial "
         "ventricular pacing, CRT with BiV pacing is not indicated",
-        f"'Less than substantial ventricular pacing', row 5; {_POCKET_PACING}; {_PMC_T3}, row 5",
+        f"“Less than substantial ventricular pacing”, row 5; {_POCKET_PACING}; {_PMC_T3}, row 5",
         cor="3: No Benefit",
         reading="Normal LVEF read as LVEF > 50 %.",
     ),
@@ -159,7 +159,7 @@ RULES = (
         (("lvef", "<=", 35), ("nyha", "in", SYMPTOMATIC), ("qrs_ms", "<", 120), *NO_PACING_NEED),
         "In patients with LVEF ≤ 35 %, NYHA class II to IV symptoms on GDMT, and QRS duration "
         "< 120 ms, CRT with BiV pacing is not recommended",
-        f"'Non-LBBB, QRS duration < 150 ms', row 2; {_POCKET_HF}", cor="3: No Benefit",
+        f"“Non-LBBB, QRS duration < 150 ms”, row 2; {_POCKET_HF}", cor="3: No Benefit",
     ),
     Rule(
         "hrs-sr-nonlbbb-narrow-nyha12", "III", "B-R",
@@ -167,7 +167,7 @@ RULES = (
          *NO_PACING_NEED),
         "In patients who have LVEF ≤ 35 %, sinus rhythm, a non-LBBB pattern with a QRS duration "
         "< 150 ms, and NYHA class I or II symptoms on GDMT, CRT with BiV pacing is not recommended",
-        f"'Non-LBBB, QRS duration < 150 ms', row 3; {_POCKET_HF}", cor="3: No Benefit",
+        f"“Non-LBBB, QRS duration < 150 ms”, row 3; {_POCKET_HF}", cor="3: No Benefit",
     ),
 )
 

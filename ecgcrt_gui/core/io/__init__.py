@@ -15,6 +15,7 @@ from ecgcrt_gui.core.io.cart_reader import CART_FORMATS, read_cart
 from ecgcrt_gui.core.io.sniff import EXTENSIONS, FORMATS, sniff
 from ecgcrt_gui.core.io.validate import MAX_DURATION_S, MIN_DURATION_S, fail, reason
 from ecgcrt_gui.core.record import EcgReadError, EcgRecord
+from ecgcrt_gui.core.text import english_list
 
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(EXTENSIONS)
 FILE_FILTER = ";;".join([
@@ -52,7 +53,7 @@ def read(path: str | Path, *, fs: float | None = None, fmt: str | None = None) -
     column); fmt forces a reader (one of FORMATS) instead of sniffing."""
     path = Path(path)
     if fmt is not None and fmt not in FORMATS:
-        raise EcgReadError(f"Unknown format '{fmt}'; choose one of {', '.join(FORMATS)}.")
+        raise EcgReadError(f"Unknown format {fmt}; choose one of {english_list(FORMATS, 'or')}.")
     fmt = fmt or sniff(path)
     try:
         return _read_as(fmt, path, fs)

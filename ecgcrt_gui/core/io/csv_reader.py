@@ -24,6 +24,7 @@ import numpy as np
 from ecgcrt_gui.core.io.units import mv_per_unit
 from ecgcrt_gui.core.io.validate import check_fs, fail, finalise, reason
 from ecgcrt_gui.core.record import EcgRecord
+from ecgcrt_gui.core.text import english_list, mv
 
 _DELIMITERS = (",", ";", "\t")
 _UNIT_IN_NAME = re.compile(r"^(.*?)\s*[(\[]\s*([^)\]]*?)\s*[)\]]\s*$")
@@ -179,6 +180,6 @@ def _to_millivolts(signal: np.ndarray, names: list[str], units: list[str], notes
         unit, factor = "millivolts", 1.0
     if factor != 1.0:
         signal[:, guessed] *= factor
-    leads = ", ".join(names[col] for col in guessed)
-    notes.append(f"Amplitude unit not stated for {leads}; the values (largest range {largest:.4g}) "
-                 f"look like {unit} and were read as such.")
+    leads = english_list(names[col] for col in guessed)
+    notes.append(f"Amplitude unit not stated for {leads}; the values look like {unit} and were read as such "
+                 f"(largest range {mv(largest * factor)}).")

@@ -13,6 +13,7 @@ from ecgcrt_gui.core.io.leads import STANDARD_LEADS, normalise_lead_name
 from ecgcrt_gui.core.io.units import mv_per_unit
 from ecgcrt_gui.core.io.validate import check_duration, check_fs, fail, finalise, reason
 from ecgcrt_gui.core.record import EcgRecord
+from ecgcrt_gui.core.text import english_list
 
 _ECG_LABEL = re.compile(r"\b(ecg|ekg)\b", re.IGNORECASE)
 
@@ -53,18 +54,18 @@ def _ecg_channels(edf, path: Path) -> tuple[list[int], list[str]]:
     if not voltage:
         units = sorted({edf.getPhysicalDimension(ch) for ch in range(edf.signals_in_file)})
         raise fail(path, "no usable lead: no channel is in volts, millivolts or microvolts "
-                   f"(units found: {', '.join(units) or 'none'})", "Choose a file that holds ECG leads")
+                   f"(units found: {english_list(units) or 'none'})", "Choose a file that holds ECG leads")
     ecg = [ch for ch in voltage if _ECG_LABEL.search(labels[ch]) or normalise_lead_name(labels[ch]) in STANDARD_LEADS]
     if ecg and len(ecg) < len(voltage):
         others = [labels[ch] for ch in voltage if ch not in ecg]
-        notes.append(f"Channels not labelled as ECG leads left out: {', '.join(others)}.")
+        notes.append(f"Channels not labelled as ECG leads left out: {english_list(others)}.")
     chosen = ecg or voltage
     rates = Counter(edf.getSampleFrequency(ch) for ch in chosen)
     # the most common rate; between equally common rates the higher one
     rate = max(rates, key=lambda r: (rates[r], r))
     if len(rates) > 1:
         others = [f"{labels[ch]} ({edf.getSampleFrequency(ch):g} Hz)" for ch in chosen if edf.getSampleFrequency(ch) != rate]
-        notes.append(f"Leads sampled at another rate than {rate:g} Hz left out: {', '.join(others)}.")
+        notes.append(f"Leads sampled at another rate than {rate:g} Hz left out: {english_list(others)}.")
     return [ch for ch in chosen if edf.getSampleFrequency(ch) == rate], notes
 
 

@@ -11,6 +11,7 @@ from ecgcrt_gui.core.device_reading import DeviceReading
 from ecgcrt_gui.core.io.leads import normalise_lead_name
 from ecgcrt_gui.core.io.limb_leads import complete_limb_leads
 from ecgcrt_gui.core.record import EcgReadError, EcgRecord
+from ecgcrt_gui.core.text import english_list
 
 MIN_DURATION_S = 5.0
 """Shortest record accepted: beat analysis needs several RR intervals."""
@@ -85,7 +86,7 @@ def finalise(signal: np.ndarray, fs: float, leads: list[str], *, path: str | Pat
     if derive_limb_leads:
         signal, names, derived = complete_limb_leads(signal, names)
         if derived:
-            notes.append(f"Leads {', '.join(derived)} are not stored in the file; they were derived from I and II "
+            notes.append(f"Leads {english_list(derived)} are not stored in the file; they were derived from I and II "
                          "(Einthoven, Goldberger).")
     meta = {**(meta or {}), "warnings": notes}
     return EcgRecord(signal=signal, fs=fs, leads=names, path=str(Path(path).absolute()), format=fmt, meta=meta,

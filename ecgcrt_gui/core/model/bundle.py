@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ecgcrt_gui.core.config import DEFAULT_CONFIG, PreprocessConfig
 from ecgcrt_gui.core.errors import BundleError
 from ecgcrt_gui.core.support.atomic import atomic_path, write_text
+from ecgcrt_gui.core.text import english_list, label_from_key, number
 
 if TYPE_CHECKING:
     import torch
@@ -100,7 +101,7 @@ def _check_preprocessing(card: dict) -> PreprocessConfig:
     except (TypeError, ValueError) as exc:
         raise BundleError(f"the model card's preprocessing cannot be used by this version of the app: {exc}") from None
     differing = [
-        f"{f.name} (model {getattr(config, f.name)!r}, app {getattr(DEFAULT_CONFIG, f.name)!r})"
+        f"{label_from_key(f.name)} (model {_shown(getattr(config, f.name))}, app {_shown(getattr(DEFAULT_CONFIG, f.name))})"
         for f in fields(PreprocessConfig)
         if getattr(config, f.name) != getattr(DEFAULT_CONFIG, f.name)
     ]
@@ -110,8 +111,15 @@ def _check_preprocessing(card: dict) -> PreprocessConfig:
             f"compute; differing parameters: {'; '.join(differing)}"
         )
     if card.get("preprocessing_digest", config.digest()) != config.digest():
-        raise BundleError("the model card's preprocessing_digest does not match its preprocessing parameters")
+        raise BundleError("the model card's preprocessing fingerprint does not match its preprocessing parameters")
     return config
+
+
+def _shown(value) -> str:
+    """A preprocessing parameter as a person reads it: 0.5, II and V1, 64 x 64."""
+    if isinstance(value, (list, tuple)):
+        return " x ".join(map(_shown, value)) if all(isinstance(v, int) for v in value) else english_list(map(_shown, value))
+    return number(value, 2) if isinstance(value, float) else str(value)
 
 
 def _fit_state_dict(model: torch.nn.Module, state: dict, arch: dict) -> None:
@@ -147,7 +155,8 @@ def load_bundle(pt_path: str | os.PathLike) -> ModelBundle:
     config = _check_preprocessing(card)
     arch = card["architecture"]
     if not isinstance(arch, dict) or arch.get("num_classes") != len(card["classes"]):
-        raise BundleError("the model card is inconsistent: architecture.num_classes differs from its classes")
+        raise BundleError("the model card is inconsistent: its architecture's number of classes differs from its "
+                          "list of classes")
     try:
         model = build_model(arch)
     except (KeyError, TypeError, ValueError) as exc:
@@ -157,6 +166,6 @@ def load_bundle(pt_path: str | os.PathLike) -> ModelBundle:
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means an unusable file
         raise BundleError(f"the weights file {pt_path.name} cannot be read: {exc}") from None
     if not isinstance(state, dict):
-        raise BundleError(f"the weights file {pt_path.name} does not hold a state_dict")
+        raise BundleError(f"the weights file {pt_path.name} does not hold network weights (a PyTorch state dictionary)")
     _fit_state_dict(model, state, arch)
     return ModelBundle(path=pt_path, card=card, model=model.eval(), config=config)

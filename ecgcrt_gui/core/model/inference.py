@@ -17,6 +17,7 @@ import numpy as np
 from ecgcrt_gui.core.errors import UserFacingError
 from ecgcrt_gui.core.model.bundle import BundleError, ModelBundle, load_bundle
 from ecgcrt_gui.core.support.resources import MODELS_DIR
+from ecgcrt_gui.core.text import english_list
 
 if TYPE_CHECKING:
     import torch
@@ -131,13 +132,17 @@ def _forward(model: torch.nn.Module, images: np.ndarray, device: torch.device) -
     return torch.cat(outputs).numpy()
 
 
+# What each task's model is, in words (the card's task names are code words).
+_TASKS = {"aami_beats": "a beat classifier", "crt_response": "a CRT-response model"}
+
+
 class _Runner:
     """One bundle on one device; falls back to the CPU (for good) if the GPU fails mid-run."""
 
     def __init__(self, bundle: ModelBundle, device: str, task: str) -> None:
         if bundle.card.get("task") != task:
-            raise BundleError(f"the model {bundle.card.get('name')!r} is a {bundle.card.get('task')!r} model, "
-                              f"not a {task!r} model")
+            raise BundleError(f"the model {bundle.card.get('name')} is {_TASKS.get(bundle.card.get('task'), 'of another kind')}, "
+                              f"not {_TASKS[task]}")
         self.bundle = bundle
         self.device, self.device_name, self.warnings = choose_device(device)
         self._model: Any = None
@@ -213,7 +218,7 @@ class Predictor:
         self._runner = _Runner(bundle, device, "crt_response")
         classes = bundle.card["classes"]
         if RESPONDER not in classes:
-            raise BundleError(f"the model {bundle.card['name']!r} has no {RESPONDER!r} class (classes: {classes})")
+            raise BundleError(f"the model {bundle.card['name']} has no {RESPONDER} class (its classes: {english_list(classes)})")
         self._responder = classes.index(RESPONDER)
         self.threshold = float(bundle.card.get("decision_threshold", 0.5))
 
