@@ -1,5 +1,5 @@
 """Every text the window shows (labels, buttons, menus, tooltips, status bar, criteria tree, guideline
-results, the model card dialog) reads as written for a clinician, with a real analysis on screen."""
+results, the attribution's sentences, the model card dialog) reads as written for a clinician, with a real analysis on screen."""
 
 from __future__ import annotations
 
@@ -81,7 +81,10 @@ def test_window_with_an_analysis_reads_clean(qtbot, window, analysed):
     window.open_initial(None)  # the demo ECG: complete LBBB
     a = analysed(window, lambda a: a.prediction is not None)
     window.session.set_inputs(ClinicalInputs(lvef=28, nyha=3, rhythm="sinus", sex="F"))
-    qtbot.wait(200)
+    panel = window.spectrogram_panel
+    panel.why_box.setChecked(True)  # the attribution's sentences too
+    qtbot.waitUntil(lambda: "Most evidence" in panel.why_text.text() or bool(window.errors), timeout=120_000)
+    assert not window.errors, window.errors
     assert window.guideline_panel.criteria.topLevelItemCount() >= 4
     texts = widget_texts(window) + [("status bar", window.statusBar().currentMessage())]
     assert any("Broad or notched R in" in t for _, t in texts)  # the criteria's sentences are on screen

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ecgcrt_gui.core.text import seconds
+from ecgcrt_gui.core.text import number, seconds
 from ecgcrt_gui.gui import palette
 
 
@@ -66,7 +66,7 @@ class SpectrogramPanel(QWidget):
         self.influence = QLabel("")
         self.influence.setWordWrap(True)
         self.influence.setToolTip("How much each beat moved the patient's P(response): the probability with the beat "
-                                  "minus without it (the patient's probability is the mean over beats). Tick 'Why?' "
+                                  "minus without it (the patient's probability is the mean over beats). Tick “Why?” "
                                   "to see which parts of the selected beat did")
         self.why_text = QLabel("")
         self.why_text.setWordWrap(True)
@@ -201,5 +201,6 @@ def influence_text(beat_probabilities: np.ndarray, image_beats: np.ndarray, top:
 
     up = [i for i in order[::-1][:top] if delta[i] > 0]
     down = [i for i in order[:top] if delta[i] < 0]
-    return (f"Beats that pushed P(response) up: {beats(up)}; down: {beats(down)} "
-            f"(at most {np.abs(delta).max():+.3f} each)")
+    largest = 100.0 * float(np.abs(delta).max())  # in percentage points of P(response)
+    size = f"at most {number(largest, 1)}" if largest >= 0.05 else "under 0.1"
+    return f"Beats that pushed P(response) up: {beats(up)}; down: {beats(down)} ({size} percentage points each)"
