@@ -9,12 +9,11 @@ import json
 from pathlib import Path
 
 from ecgcrt_gui.core.support.resources import MODELS_DIR
+from training.table2 import METRIC_KEYS, PAPER_NOTE, ci_text, mean_sd_text, ordered, paper_text
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "training" / "results"
 SPLITS = {"inter": "inter-patient (de Chazal DS1 -> DS2)", "intra": "intra-patient (beat-level stratified 80/20)"}
-CV_ORDER = ("resnet18_transfer", "resnet18_scratch", "resnet50_transfer", "resnet50_scratch", "resnet101_transfer",
-            "resnet101_scratch", "guideline", "svm", "random_forest", "oracle_p_response")
 
 
 def _load(path: Path) -> dict | None:
@@ -36,44 +35,6 @@ def pretrain_section(result: dict) -> str:
     for c, m in test["per_class"].items():
         rows.append(f"| {c} | {m['n']} | {_pct(m['sensitivity'])} | {_pct(m['positive_predictivity'])} |")
     return "\n".join([head, "", *rows, "", f"Command: `{result['command']}` ({result.get('device', '?')}, {result['seconds']:.0f} s)", ""])
-
-
-def _ms(v: dict) -> str:
-    if v["mean"] is None:
-        return "–"
-    return f"{v['mean']:.3f} ± {v['sd']:.3f}" if v["sd"] is not None else f"{v['mean']:.3f}"
-
-
-def _ci(v: dict) -> str:
-    if v["estimate"] is None:
-        return "–"
-    if v["ci_low"] is None:
-        return f"{v['estimate']:.3f}"
-    return f"{v['estimate']:.3f} [{v['ci_low']:.3f}, {v['ci_high']:.3f}]"
-
-
-# He et al., Table 2 as the design card quotes it (5-fold CV, 71 patients); "–" where our sources give no figure.
-PAPER = {
-    "resnet50_transfer": {"accuracy": 0.721, "sensitivity": 0.783, "specificity": 0.792},
-    "resnet50_scratch": {"accuracy": 0.612},
-    "guideline": {"accuracy": 0.60, "sensitivity": 0.93, "specificity": 0.038},
-}
-PAPER_NOTE = (
-    "The paper's own figures (He et al., 5-fold CV on 71 patients; only those the design card quotes) are in the "
-    "last column. Its ResNet-50 accuracy 0.721 lies below both its sensitivity 0.783 and its specificity 0.792: on "
-    "one set of pooled predictions that is impossible, since accuracy = prevalence x sensitivity + (1 - prevalence) "
-    "x specificity lies between the two. Averages over folds can break that bound (prevalence and errors differ "
-    "from fold to fold), so the paper's figures must be means over folds: they compare with our mean ± SD "
-    "figures, not with the pooled ones."
-)
-METRIC_KEYS = ("accuracy", "sensitivity", "specificity", "auc")
-
-
-def _paper(method: str) -> str:
-    fig = PAPER.get(method)
-    if not fig:
-        return "–"
-    return " / ".join("–" if fig.get(k) is None else f"{fig[k]:.3f}" for k in ("accuracy", "sensitivity", "specificity"))
 
 
 def _scale_line(options: dict) -> str:
@@ -98,11 +59,10 @@ def crossval_section(result: dict, results_dir: Path = RESULTS) -> str:
         "| method | accuracy | sensitivity | specificity | AUC | paper (acc / Se / Sp) |",
         "|---|---|---|---|---|---|",
     ]
-    methods = sorted(result["summary"], key=lambda m: CV_ORDER.index(m) if m in CV_ORDER else len(CV_ORDER))
-    for m in methods:
+    for m in ordered(result["summary"]):
         s, p = result["summary"][m], result["pooled"][m]
-        cells = [f"{_ms(s[k])}<br>{_ci(p[k])}" for k in METRIC_KEYS]
-        lines.append(f"| {m} | " + " | ".join(cells) + f" | {_paper(m)} |")
+        cells = [f"{mean_sd_text(s[k])}<br>{ci_text(p[k])}" for k in METRIC_KEYS]
+        lines.append(f"| {m} | " + " | ".join(cells) + f" | {paper_text(m)} |")
     lines += ["", "Each cell: mean ± SD over the " + f"{o.get('repeats', 1) * o['folds']} folds; below it the pooled "
               "estimate (each repeat's out-of-fold predictions of every patient, averaged over the repeats) with its "
               "95 % bootstrap interval (patients resampled within responders and non-responders, scipy.stats.bootstrap, "
@@ -115,8 +75,8 @@ def crossval_section(result: dict, results_dir: Path = RESULTS) -> str:
                   "|---|---|---|---|---|---|"]
         for depth, d in paired.items():
             pv = d["auc"].get("p_value_permutation")
-            lines.append(f"| ResNet-{depth} | {_ci(d['auc'])} | {'–' if pv is None else f'{pv:.3f}'} | "
-                         + " | ".join(_ci(d[k]) for k in ("accuracy", "sensitivity", "specificity")) + " |")
+            lines.append(f"| ResNet-{depth} | {ci_text(d['auc'])} | {'–' if pv is None else f'{pv:.3f}'} | "
+                         + " | ".join(ci_text(d[k]) for k in ("accuracy", "sensitivity", "specificity")) + " |")
         lines += ["", "p: two-sided paired permutation test of the pooled AUC difference (each ECG's two scores swapped "
                   "at random, scipy.stats.permutation_test).", ""]
     stem = f"crossval_{c.get('name', '')}"

@@ -96,7 +96,8 @@ def test_prediction_on_cpu(crt, images, no_gpu):
     assert pred.warnings == [] and pred.demonstration is True and pred.seconds > 0
     d = pred.to_dict()
     assert set(d) == {"probability", "label", "threshold", "n_beats", "device", "device_name", "seconds", "model",
-                      "beat_probabilities", "demonstration"}
+                      "beat_probabilities", "demonstration", "trained_on"}
+    assert d["trained_on"] is None  # the bundled demonstration model names no cohort of recorded outcomes
     assert d["n_beats"] == 7 and d["threshold"] == 0.5 and len(d["beat_probabilities"]) == 7
     assert d["model"] == {"name": "crt", "version": "0.1", "sha256": crt.card["weights_sha256"]}
 

@@ -155,12 +155,14 @@ def main(args: argparse.Namespace) -> dict:
                         "scores": {m: np.round(v, 6).tolist() for m, v in oof.items()}},
         "seconds": round(time.time() - t0, 1),
     }
-    path = write_json(args.results / f"crossval_{Path(args.cohort).stem}.json", result)
+    path = args.results / f"crossval_{Path(args.cohort).stem}.json"
+    result["path"] = str(path)
     if not args.no_plots:
-        from training.plots import write_plots
+        from training.plots import curve_points, write_plots
 
+        result["curves"] = curve_points(result)  # for the app's own drawing of the cohort's curves
         result["plots"] = [str(p) for p in write_plots(result, path.with_suffix(""))]
-        write_json(path, result)
+    write_json(path, result)
     for m in methods:
         s, c = result["summary"][m], result["pooled"][m]["auc"]
         print(f"{m:>22}: AUC {_fmt(s['auc']['mean'])} ± {_fmt(s['auc']['sd'])} over folds, pooled "

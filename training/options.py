@@ -57,8 +57,13 @@ def command_parser(module: ModuleType, parser: argparse.ArgumentParser | None = 
     return p
 
 
-def run_command(module: ModuleType, argv: list[str]) -> dict:
-    """Parse argv (without the command name) for one command module and run it; returns its results."""
+def run_command(module: ModuleType, argv: list[str], **hooks) -> dict:
+    """Parse argv (without the command name) for one command module and run it; returns its results.
+
+    hooks: values no command line can carry, set on the parsed arguments (e.g. crossval's progress callback).
+    """
     args = command_parser(module).parse_args(argv)
     args.command_line = "python -m training " + shlex.join([module.NAME, *argv])
+    for key, value in hooks.items():
+        setattr(args, key, value)
     return args.run(args)

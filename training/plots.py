@@ -38,6 +38,11 @@ def curves(result: dict) -> dict[str, dict]:
     return out
 
 
+def curve_points(result: dict) -> dict[str, dict[str, list[float]]]:
+    """curves() as JSON-ready lists (rounded), stored in the results file for the app to draw."""
+    return {m: {k: [round(float(v), 4) for v in arr] for k, arr in c.items()} for m, c in curves(result).items()}
+
+
 def _save(fig, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:

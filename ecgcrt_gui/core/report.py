@@ -99,7 +99,11 @@ def research_notice(assessment_json: dict) -> str:
     prediction = assessment_json.get("prediction") or {}
     model = prediction.get("model") or {}
     demo = prediction.get("demonstration", model.get("demonstration", False))
-    return f"{NOTICE} {DEMO_NOTICE}" if demo else NOTICE
+    if demo:
+        return f"{NOTICE} {DEMO_NOTICE}"
+    if prediction.get("trained_on"):
+        return f"{NOTICE} CRT model trained on {prediction['trained_on']}."
+    return NOTICE
 
 
 # ---------------------------------------------------------------- document

@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.show_dialogs = show_dialogs  # the self-test collects errors instead of opening dialogs
         self.errors: list[tuple[str, str]] = []
+        self.training_dialog = None  # Model > Train on my cohort..., made when first opened
         self.setWindowTitle(TITLE)
         self.setAcceptDrops(True)
         self.session = Session(self)
@@ -189,6 +190,9 @@ class MainWindow(QMainWindow):
         self._action(m, "&Load weights…", self.load_weights,
                      tip="Use a locally fine-tuned weights bundle (.pt beside its .json model card); it is "
                          "verified (checksum, preprocessing) before use")
+        self._action(m, "&Train on my cohort…", self.train_on_cohort,
+                     tip="Cross-validate and fine-tune the CRT model on your own patients' ECGs and outcomes (a "
+                         "cohort CSV), in the background; then use the new bundle")
         self._action(m, "Use &bundled model", self.session.use_bundled_model,
                      tip="Go back to the bundled demonstration model")
         self._action(m, "Model &card…", self.show_model_card, tip="Show the model card of the model in use")
@@ -248,6 +252,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self._save_settings()
         self.session.cancel()
+        if self.training_dialog is not None:
+            self.training_dialog.cancel()
         super().closeEvent(event)
 
     # ---- opening ---------------------------------------------------------------------------
@@ -370,6 +376,15 @@ class MainWindow(QMainWindow):
         if path:
             settings().setValue("weights_folder", str(Path(path).parent))
             self.session.load_model(path)
+
+    def train_on_cohort(self) -> None:
+        from ecgcrt_gui.gui.training_dialog import TrainingDialog
+
+        if self.training_dialog is None:
+            self.training_dialog = TrainingDialog(self)
+            self.training_dialog.modelReady.connect(self.session.load_model)
+        self.training_dialog.show()
+        self.training_dialog.raise_()
 
     def _on_model_changed(self, path) -> None:
         self.statusBar().showMessage(f"Using weights {path}" if path else "Using the bundled model", 8000)

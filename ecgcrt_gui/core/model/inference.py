@@ -191,6 +191,7 @@ class Prediction:
     model: dict  # {name, version, sha256}
     demonstration: bool
     warnings: list[str] = field(default_factory=list)
+    trained_on: str | None = None  # "<cohort name>, n = <patients>" from the card of a cohort-trained bundle
 
     @property
     def n_beats(self) -> int:
@@ -202,6 +203,7 @@ class Prediction:
             "probability": self.probability, "label": self.label, "threshold": self.threshold,
             "n_beats": self.n_beats, "device": self.device, "device_name": self.device_name,
             "seconds": round(self.seconds, 4), "model": dict(self.model), "demonstration": self.demonstration,
+            "trained_on": self.trained_on,
             "beat_probabilities": [round(float(p), 6) for p in self.beat_probabilities],
         }
 
@@ -209,6 +211,14 @@ class Prediction:
 def _softmax(logits: np.ndarray) -> np.ndarray:
     shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
     return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def trained_on(card: dict) -> str | None:
+    """"<cohort name>, n = <patients>" for a bundle fine-tuned on a cohort (its card says so), else None."""
+    cohort = (card.get("training") or {}).get("cohort")
+    if not isinstance(cohort, dict) or "name" not in cohort or "n_patients" not in cohort:
+        return None
+    return f"{cohort['name']}, n = {cohort['n_patients']}"
 
 
 class Predictor:
@@ -238,6 +248,7 @@ class Predictor:
             model=runner.bundle.info,
             demonstration=bool(runner.bundle.card.get("demonstration", False)),
             warnings=list(runner.warnings),
+            trained_on=trained_on(runner.bundle.card),
         )
 
 

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 DEMONSTRATION_NOTICE = ("Demonstration model: trained on real ECGs with simulated CRT outcomes. "
                         "For research use only; not a medical device.")
+DEMONSTRATION_TIP = ("The bundled model has never seen a real CRT outcome; do not base a decision on it. "
+                     "Train one on your own cohort, or load locally fine-tuned weights, from the Model menu.")
 HIST_BINS = np.linspace(0.0, 1.0, 21)
 
 
@@ -24,8 +26,7 @@ class PredictionPanel(QWidget):
         self.notice = QLabel(DEMONSTRATION_NOTICE)
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("background:#fff3cd; color:#5c4400; border:1px solid #e0c060; padding:4px;")
-        self.notice.setToolTip("The bundled model has never seen a real CRT outcome; do not base a "
-                               "decision on it. Load locally fine-tuned weights from the Model menu.")
+        self.notice.setToolTip(DEMONSTRATION_TIP)
         self.notice.hide()
         self.probability = QLabel("–")
         self.probability.setStyleSheet("font-size:20pt; font-weight:bold;")
@@ -109,7 +110,15 @@ class PredictionPanel(QWidget):
             self.threshold_line.hide()
             self.patient_line.hide()
             return
-        self.notice.setVisible(bool(p.demonstration))
+        if p.demonstration:
+            self.notice.setText(DEMONSTRATION_NOTICE)
+            self.notice.setToolTip(DEMONSTRATION_TIP)
+        elif p.trained_on:
+            self.notice.setText(f"Trained on {p.trained_on}: a model fine-tuned on this cohort's recorded outcomes. "
+                                "For research use only; not a medical device.")
+            self.notice.setToolTip("Read its cross-validated figures in the model card before relying on it: "
+                                   "a model is only as good as the cohort it learnt from")
+        self.notice.setVisible(bool(p.demonstration or p.trained_on))
         self.probability.setText(f"P(response) = {p.probability:.2f}")
         self.verdict.setText(f"Predicted <b>{p.label}</b> (threshold {p.threshold:.2f}; "
                              f"{p.n_beats} beats)")
