@@ -81,8 +81,9 @@ class TrainingDialog(QDialog):
 
         self.csv_edit = QLineEdit()
         self.csv_edit.setPlaceholderText("cohort CSV: record, then response (0/1) or lvesv_baseline + lvesv_6m")
-        self.csv_edit.setToolTip("One row per ECG: record (path relative to the CSV's folder, or absolute), the "
-                                 "outcome, optional patient, sex, lvef, nyha, lbbb, qrs_ms (training/README.md)")
+        self.csv_edit.setToolTip("One row per ECG: the record's path (relative to the CSV's folder, or absolute), the "
+                                 "outcome (0/1, or LVESV before and at 6 months), optionally the patient, sex, LVEF, "
+                                 "NYHA class, LBBB and QRS duration; the training package's README gives the columns")
         csv_button = QPushButton("Browse…")
         csv_button.clicked.connect(lambda: self._choose_csv(folder))
         self.out_edit = QLineEdit()
@@ -143,7 +144,8 @@ class TrainingDialog(QDialog):
         self.status.setWordWrap(True)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["method", "accuracy", "sensitivity", "specificity", "AUC"])
-        self.table.setToolTip("The cohort's Table 2: mean ± SD over folds, and the pooled estimate [95 % bootstrap CI]")
+        self.table.setToolTip("The cohort's Table 2: mean ± SD over folds, and the pooled estimate with its 95 % "
+                                 "bootstrap interval in brackets")
         self.table.verticalHeader().hide()
         self.roc = pg.PlotWidget(background="w")
         self.roc.setTitle("ROC, pooled out-of-fold scores", size="9pt")
@@ -153,8 +155,8 @@ class TrainingDialog(QDialog):
         self.roc.setYRange(0, 1)
         self.roc.setMouseEnabled(x=False, y=False)
         self.roc.addLegend(offset=(-10, 10))
-        legend = QLabel("Each cell: mean ± SD over all folds; below it the pooled estimate [95 % bootstrap CI]. The "
-                        "cohort's own figures: read them before using the model.")
+        legend = QLabel("Each cell: mean ± SD over all folds; below it the pooled estimate with its 95 % bootstrap "
+                        "interval in brackets. The cohort's own figures: read them before using the model.")
         legend.setWordWrap(True)
         left = QVBoxLayout()
         left.addWidget(self.table, 1)
