@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QMenu,
     QTextBrowser,
     QTreeWidget,
@@ -58,6 +59,8 @@ def widget_texts(root: QWidget) -> list[tuple[str, str]]:
             found.append((kind, w.title()))
         if isinstance(w, QDockWidget):
             found.append((kind, w.windowTitle()))
+        if isinstance(w, QLineEdit):
+            found.append((f"{kind} placeholder", w.placeholderText()))
         if isinstance(w, QTextBrowser):
             found.append((kind, w.toPlainText()))
         if isinstance(w, QComboBox):
@@ -101,6 +104,16 @@ def test_model_card_dialog_reads_clean(qtbot):
     # Names and command lines are shown as they are spelt and typed.
     verbatim = [card["name"], card["training"]["device"]] + _commands(card)
     problems = _problems(widget_texts(dialog), verbatim)
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_training_dialog_reads_clean(qtbot):
+    from ecgcrt_gui.gui.training_dialog import TrainingDialog
+
+    dialog = TrainingDialog()
+    qtbot.addWidget(dialog)
+    # The cohort CSV's column names are what the user types into the file, spelt as they must be.
+    problems = _problems(widget_texts(dialog), ["lvesv_baseline", "lvesv_6m"])
     assert not problems, "\n".join(problems[:40])
 
 
