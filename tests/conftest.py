@@ -44,5 +44,11 @@ def ludb(data: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def qtdb(data: Path) -> Path:
+    """The QT Database development subset (35 records, 2 leads, 250 Hz, cardiologist's q1c marks)."""
+    return data / "qtdb"
+
+
+@pytest.fixture(scope="session")
 def ptbxl(data: Path) -> Path:
     return data / "ptbxl" / "records500" / "00000"

@@ -1,11 +1,15 @@
-"""QRS delineation on real records: LUDB cardiologists' marks, lead subsets, exclusions."""
+"""QRS delineation on real records: LUDB and QT Database cardiologists' marks, lead subsets,
+sampling rates, exclusions, the spread of the beats' durations."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
+from scipy.signal import resample_poly
 
-from benchmarks.bench_delineation import ludb_reference, match
+from benchmarks.bench_delineation import ludb_reference, match, qtdb_reference
 from ecgcrt_gui.core import io
 from ecgcrt_gui.core.io.wfdb_reader import import_wfdb
 from ecgcrt_gui.core.morphology import measure
@@ -90,9 +94,11 @@ def test_dominant_beats_read_alike_and_ectopic_beats_keep_their_own(mitdb):
     dur = d.durations_ms(record.fs)
     normal, pvc = dur[symbols == "N"], dur[symbols == "V"]
     assert normal.size >= 30 and pvc.size >= 10
-    assert np.ptp(normal) == 0  # every normal beat: the record's onset and offset at its aligned position
+    # every normal beat: the record's onset and offset at its aligned position (to the record's sample)
+    sample_ms = 1000 / record.fs
+    assert np.ptp(normal) <= sample_ms + 1e-9
     assert np.nanmin(pvc) > np.max(normal) + 20 and np.unique(pvc).size > 3
-    assert d.qrs_duration_ms == pytest.approx(normal[0])
+    assert d.qrs_duration_ms == pytest.approx(np.median(normal), abs=sample_ms)
 
 
 def test_paced_qrs_is_read_from_the_end_of_the_pacemaker_artefact(ludb):
@@ -109,3 +115,46 @@ def test_paced_qrs_is_read_from_the_end_of_the_pacemaker_artefact(ludb):
     before = np.median(plain.onsets[j] - ref[:, 1]) * ms
     after = np.median(d.onsets[j] - ref[:, 1]) * ms
     assert before < -20 and abs(after) <= 8, (before, after)
+
+
+@pytest.mark.parametrize("name", ["sel16420", "sel808", "sele0104"])
+def test_two_lead_holter_records_within_the_qtdb_tolerances(qtdb, name):
+    """QT Database subset, one record each from the MIT-BIH normal sinus rhythm, supraventricular
+    arrhythmia and European ST-T databases (whole 15-min record, 250 Hz), against the cardiologist's
+    q1c marks: mean error within +/- 5 ms, SD <= 8 (onset) / 12 ms (offset), duration within 10 ms,
+    every marked beat delineated. The 35-record figures are in benchmarks/RESULTS.md."""
+    record = io.read(qtdb / f"{name}.hea")
+    ref = qtdb_reference(qtdb / name)
+    r = rpeaks.detect(record.signal, record.fs)
+    d, _ = measure(record, r)
+    j = match(ref[:, 0], r, record.fs)
+    assert (j >= 0).all() and (d.onsets[j] >= 0).all()
+    ms = 1000 / record.fs
+    err_on, err_off = (d.onsets[j] - ref[:, 1]) * ms, (d.offsets[j] - ref[:, 2]) * ms
+    assert abs(err_on.mean()) <= 5 and err_on.std() <= 8, err_on
+    assert abs(err_off.mean()) <= 5 and err_off.std() <= 12, err_off
+    ours = np.median((d.offsets[j] - d.onsets[j]) * ms)
+    assert ours == pytest.approx(np.median((ref[:, 2] - ref[:, 1]) * ms), abs=10)
+
+
+@pytest.mark.parametrize("fs", [250, 360, 1000])
+def test_same_ecg_at_any_sampling_rate_gives_the_same_qrs(ludb1, fs):
+    """LUDB 1 (500 Hz) resampled to 250, 360 and 1000 Hz, R-peaks found anew at each rate: the QRS
+    duration stays within 4 ms of the 500 Hz reading."""
+    record, r, _ = ludb1
+    at_500 = delineate(record.signal, record.fs, r).qrs_duration_ms
+    ratio = Fraction(fs, int(record.fs))
+    x = resample_poly(record.signal, ratio.numerator, ratio.denominator, axis=0).astype(np.float32)
+    d = delineate(x, fs, rpeaks.detect(x, fs))
+    assert d.qrs_duration_ms == pytest.approx(at_500, abs=4)
+
+
+def test_two_lead_cut_of_a_12_lead_record(ludb1):
+    """Leads II and V1 of LUDB 1 (the MIT-BIH pair) read within 10 ms of all 12 leads. Two leads see
+    less of the QRS than twelve: over LUDB the cut reads ~10 ms shorter (median), as the LUDB
+    cardiologists' own marks on those two leads do."""
+    record, r, _ = ludb1
+    full = delineate(record.signal, record.fs, r).qrs_duration_ms
+    pair = delineate(record.signal[:, [record.leads.index("II"), record.leads.index("V1")]], record.fs, r)
+    assert pair.qrs_duration_ms == pytest.approx(full, abs=10)
+
