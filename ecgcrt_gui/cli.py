@@ -139,9 +139,10 @@ def summary(result: dict) -> str:
     qrs = result["qrs_duration_ms"]
     cart = result.get("device_reading") or {}
     cart_qrs = f" · {cart['qrs_duration_ms']:.0f} ms (cart)" if cart.get("qrs_duration_ms") is not None else ""
-    ours = f"{qrs:.0f} ms (ours)" if qrs is not None else "not measurable (ours)"
-    lines.append(f"QRS duration: {ours if cart_qrs else ours.removesuffix(' (ours)')}{cart_qrs}; "
-                 f"morphology: {result['morphology']['label']}")
+    iqr = result.get("qrs_duration_iqr_ms") if qrs is not None else None
+    ours = (f"{qrs:.0f} ms" if qrs is not None else "not measurable") + (" (ours)" if cart_qrs else "")
+    spread = f", beats read one by one: IQR {iqr[0]:.0f} to {iqr[1]:.0f} ms" if iqr else ""
+    lines.append(f"QRS duration: {ours}{spread}{cart_qrs}; morphology: {result['morphology']['label']}")
     if cart:
         lines.append(f"cart's reading ({cart['system']}): " + ("; ".join(cart["statements"]) or "no statements"))
     for c in result["morphology"]["criteria"].values():
@@ -156,6 +157,8 @@ def summary(result: dict) -> str:
         cls = f"Class {g['recommendation_class']}" if g["recommendation_class"] else "No recommendation class"
         missing = f" (missing: {english_list(g['missing_inputs'])})" if g["missing_inputs"] else ""
         lines.append(f"{cls}{missing} — {g['reason']}")
+        if g.get("qrs_uncertainty"):
+            lines.append(f"  {g['qrs_uncertainty']}")
     lines.extend(f"warning: {w}" for w in result["warnings"])
     lines.append(NOTICE)
     return "\n".join(lines)

@@ -158,3 +158,22 @@ def test_two_lead_cut_of_a_12_lead_record(ludb1):
     pair = delineate(record.signal[:, [record.leads.index("II"), record.leads.index("V1")]], record.fs, r)
     assert pair.qrs_duration_ms == pytest.approx(full, abs=10)
 
+
+def test_spread_of_the_beats_crossing_150_ms_is_flagged(ludb):
+    """LUDB 127 (complete LBBB): the median QRS is just over 150 ms, and the dominant beats read one
+    by one spread across the 150 ms cut-off; with LVEF 30 % and NYHA III the ESC 2021 class (I at
+    >= 150 ms, IIa below) rests on that measurement, and the assessment says so."""
+    from ecgcrt_gui.core.analysis import analyze
+    from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
+
+    record = io.read(ludb / "127.hea")
+    a = analyze(record, ClinicalInputs(lvef=30, nyha=3, rhythm="sinus"), predict=False)
+    d = a.delineation
+    assert a.morphology_label == "LBBB"
+    low, high = d.spread_ms
+    assert low < 150 <= high and low <= d.qrs_duration_ms <= high
+    out = a.to_json()
+    assert out["qrs_duration_iqr_ms"] == [round(low, 1), round(high, 1)]
+    assert 150 in out["qrs_cutoffs_within_iqr"]
+    esc = next(g for g in out["guidelines"] if g["name"] == "esc2021")
+    assert "within its own uncertainty" in esc["qrs_uncertainty"] and "150 ms" in esc["qrs_uncertainty"]

@@ -266,7 +266,8 @@ def test_to_dict_keys_and_order_of_results():
     assert [r.name for r in results] == ["esc2021", "acc2012", "hrs2023"]
     d = results[0].to_dict()
     assert set(d) == {"name", "title", "recommendation_class", "level_of_evidence", "reason",
-                      "missing_inputs", "source", "rule_id", "verification", "quoted_from"}
+                      "missing_inputs", "source", "rule_id", "verification", "quoted_from",
+                      "qrs_uncertainty"}
     assert (d["rule_id"], d["verification"]) == ("esc-sr-lbbb-150", VERIFIED)
     assert "2021_Cardiac_Pacing_CRT.md" in d["quoted_from"]
     acc = results[1].to_dict()  # a class whose level could not be checked: no level, and says so
@@ -296,3 +297,23 @@ def test_qrs_is_judged_and_quoted_to_the_whole_ms():
     assert esc.recommendation_class == "I"
     none = evaluate(ClinicalInputs(), 180.556, "paced", ["acc2012"])[0]
     assert "QRS 181 ms" in none.reason and "180.556" not in none.reason
+
+
+def test_class_that_changes_within_the_qrs_spread_says_so():
+    """LBBB, LVEF 30 %, NYHA III: ESC 2021 gives class IIa at 130-149 ms and class I from 150 ms; a
+    148 ms median whose beats read 144-153 ms is a class that rests on the measurement's uncertainty."""
+    from ecgcrt_gui.core.guidelines.engine import cutoffs_within, evaluate_with_spread
+
+    inputs = ClinicalInputs(lvef=30, nyha=3, rhythm="sinus")
+    results = {g.name: g for g in evaluate_with_spread(inputs, 148.0, (144.0, 153.0), "LBBB")}
+    esc = results["esc2021"]
+    assert esc.recommendation_class == "IIa"  # the class itself is still the median's
+    assert "the 150 ms cut-off" in esc.qrs_uncertainty and "class I at 153 ms" in esc.qrs_uncertainty
+    assert esc.to_dict()["qrs_uncertainty"] == esc.qrs_uncertainty
+    assert cutoffs_within((144.0, 153.0)) == (150.0,)
+    # a spread that stays on one side of every cut-off, or no spread at all: nothing to say
+    assert all(g.qrs_uncertainty is None for g in evaluate_with_spread(inputs, 160.0, (155.0, 166.0), "LBBB"))
+    assert all(g.qrs_uncertainty is None for g in evaluate_with_spread(inputs, 148.0, None, "LBBB"))
+    # the spread crosses 150 but no class changes there (LVEF 60 %: no CRT row applies either side)
+    assert all(g.qrs_uncertainty is None
+               for g in evaluate_with_spread(ClinicalInputs(lvef=60, nyha=3, rhythm="sinus"), 148.0, (144.0, 153.0), "LBBB"))

@@ -103,7 +103,7 @@ def analyze(
         images=images,
         image_beats=image_beats,
         prediction=prediction,
-        guidelines=guideline.evaluate(inputs, delineation.qrs_duration_ms, label),
+        guidelines=guideline.evaluate_with_spread(inputs, delineation.qrs_duration_ms, delineation.spread_ms, label),
         warnings=warnings,
     )
     step(1.0, "Done")
@@ -124,7 +124,9 @@ def update_guidelines(
         inputs=inputs,
         morphology=morph,
         morphology_label=label,
-        guidelines=guideline.evaluate(inputs, assessment.delineation.qrs_duration_ms, label),
+        guidelines=guideline.evaluate_with_spread(
+            inputs, assessment.delineation.qrs_duration_ms, assessment.delineation.spread_ms, label
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ecgcrt_gui import __version__
+from ecgcrt_gui.core.guidelines.engine import cutoffs_within
 from ecgcrt_gui.core.record import EcgRecord
 
 if TYPE_CHECKING:  # the heavy types are only needed for hints
@@ -32,8 +33,9 @@ class Assessment:
     rpeaks: int64 [n], R-peak sample indices, sorted; rpeaks_edited: True when the user edited them.
     beats: the 1.2-RR beat windows around each R-peak (start/end sample indices, [n] each).
     heart_rate_bpm: mean heart rate from the RR intervals; None with fewer than two beats.
-    delineation: per-beat QRS onset/offset (sample index, -1 where not found) and the global QRS
-        duration in ms (median over the dominant beats; None where not measurable).
+    delineation: per-beat QRS onset/offset (sample index, -1 where not found), the global QRS
+        duration in ms (median over the dominant beats; None where not measurable) and its spread
+        (the IQR of the dominant beats' durations, each beat read on its own).
     aami_classes: AAMI class per R-peak (N/S/V/F/Q, [n]); None where the beat classifier did not run.
     morphology: what the criteria found (label, Strauss/AHA verdicts, every criterion).
     morphology_label: the label the guidelines use: `morphology.label`, or the clinician's own reading
@@ -101,6 +103,9 @@ class Assessment:
                 for i in range(len(self.rpeaks))
             ],
             "qrs_duration_ms": _round(d.qrs_duration_ms, 1),
+            # the spread of the dominant beats' durations, each beat read on its own (25th, 75th percentile)
+            "qrs_duration_iqr_ms": None if d.spread_ms is None else [round(v, 1) for v in d.spread_ms],
+            "qrs_cutoffs_within_iqr": list(cutoffs_within(d.spread_ms)),
             "qrs_beats": {"used": int(d.n_used), "excluded": int(d.n_excluded)},
             "morphology": morphology,
             "model_leads": list(self.model_leads),

@@ -39,12 +39,13 @@ from reportlab.platypus import (
 
 from ecgcrt_gui import __version__
 from ecgcrt_gui.core import leadlayout
+from ecgcrt_gui.core.guidelines.engine import spread_note
 from ecgcrt_gui.core.guidelines.table import OPTIONAL_INPUTS
 from ecgcrt_gui.core.morphology.labels import MET, NOT_ASSESSABLE, NOT_MET, STATUS_WORDS
 from ecgcrt_gui.core.record import EcgRecord
 from ecgcrt_gui.core.signal.preprocess import remove_baseline
 from ecgcrt_gui.core.support.atomic import atomic_path
-from ecgcrt_gui.core.text import english_list, seconds
+from ecgcrt_gui.core.text import english_list, ms, seconds
 
 NOTICE = "For research use; not a medical device."
 DEMO_NOTICE = "The bundled model is trained on simulated outcomes."
@@ -457,8 +458,13 @@ def _measurements_table(a: dict, s: dict) -> Table:
     rpeaks = a.get("rpeaks") or []
     cart = a.get("device_reading") or {}
     qrs = _fmt(a.get("qrs_duration_ms"), "{:.0f} ms")
+    iqr = a.get("qrs_duration_iqr_ms") if a.get("qrs_duration_ms") is not None else None
     if beats:
-        qrs += f" (median over {beats.get('used', '?')} beats; {beats.get('excluded', 0)} excluded)"
+        spread = f"; beats read one by one: IQR {iqr[0]:.0f} to {ms(iqr[1])}" if iqr else ""
+        qrs += f" (median over {beats.get('used', '?')} beats; {beats.get('excluded', 0)} excluded{spread})"
+    note = spread_note(tuple(iqr)) if iqr else None
+    if note:
+        qrs += f'. <font color="#{ALERT.hexval()[2:]}">{escape(note)}</font>'
     if cart.get("qrs_duration_ms") is not None:
         qrs = qrs.replace(" ms", " ms (ours)", 1) + f" · {cart['qrs_duration_ms']:.0f} ms (cart)"
     label = escape(m.get("label") or "undetermined")
@@ -570,6 +576,9 @@ def _guideline_section(a: dict, s: dict) -> list:
         block = [Paragraph(f'<b>{name}</b> — <font color="#{colour}"><b>{verdict}</b></font>',
                            s["body"]),
                  Paragraph(escape(g.get("reason") or ""), s["cell"])]
+        if g.get("qrs_uncertainty"):
+            block.append(Paragraph(f'<font color="#{ALERT.hexval()[2:]}">{escape(g["qrs_uncertainty"])}</font>',
+                                   s["cell"]))
         missing = g.get("missing_inputs") or []
         if missing:
             block.append(Paragraph(f'<font color="#{ALERT.hexval()[2:]}">Missing: '

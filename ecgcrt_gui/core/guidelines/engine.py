@@ -33,9 +33,10 @@ from ecgcrt_gui.core.guidelines.table import (
     Rule,
 )
 from ecgcrt_gui.core.morphology.labels import LABELS as MORPHOLOGY_LABELS
-from ecgcrt_gui.core.text import english_list
+from ecgcrt_gui.core.text import english_list, ms
 
-__all__ = ["ClinicalInputs", "GuidelineResult", "GUIDELINES", "evaluate", "MORPHOLOGY_LABELS", "qrs_cutoffs_ms"]
+__all__ = ["ClinicalInputs", "GuidelineResult", "GUIDELINES", "evaluate", "evaluate_with_spread", "MORPHOLOGY_LABELS",
+           "qrs_cutoffs_ms", "cutoffs_within", "spread_note"]
 
 GUIDELINES: OrderedDict[str, Guideline] = OrderedDict(
     (g.name, g) for g in (esc2021.GUIDELINE, acc2012.GUIDELINE, hrs2023.GUIDELINE)
@@ -48,6 +49,17 @@ def qrs_cutoffs_ms() -> tuple[float, ...]:
     """The QRS durations (ms) at which some guideline's recommendation changes (120, 130, 150)."""
     return tuple(sorted({float(value) for g in GUIDELINES.values() for rule in g.rules
                          for key, _, value in rule.when if key == "qrs_ms"}))
+
+
+def cutoffs_within(spread_ms: tuple[float, float] | None, guideline: Guideline | None = None) -> tuple[float, ...]:
+    """The QRS cut-offs (of one guideline, or of any) that a measurement's spread (low, high ms)
+    straddles: low < cut-off <= high, read to the whole ms as the guidelines judge."""
+    if spread_ms is None:
+        return ()
+    low, high = round(spread_ms[0]), round(spread_ms[1])
+    cuts = qrs_cutoffs_ms() if guideline is None else sorted(
+        {float(v) for rule in guideline.rules for key, _, v in rule.when if key == "qrs_ms"})
+    return tuple(c for c in cuts if low < c <= high)
 
 
 _RANK = {"I": 3, "IIa": 2, "IIb": 1, "III": 0}
@@ -106,6 +118,8 @@ class GuidelineResult:
     rule_id: str | None = None  # the table row that decided, for tests and audit
     verification: str | None = None  # how far that row was checked (table.VERIFICATION); None: no row
     quoted_from: str = ""  # where the row's wording (and class, level) was read
+    # Set where the class changes as the QRS moves within its own spread (the beats' IQR): says so.
+    qrs_uncertainty: str | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -119,6 +133,7 @@ class GuidelineResult:
             "rule_id": self.rule_id,
             "verification": self.verification,
             "quoted_from": self.quoted_from,
+            "qrs_uncertainty": self.qrs_uncertainty,
         }
 
 
@@ -136,6 +151,54 @@ def evaluate(
         raise ValueError(f"unknown guideline {unknown[0]!r}; known: {', '.join(GUIDELINES)}")
     values = _values(inputs, qrs_duration_ms, morphology_label)
     return [evaluate_guideline(GUIDELINES[n], values) for n in (names or GUIDELINES)]
+
+
+def evaluate_with_spread(
+    inputs: ClinicalInputs,
+    qrs_duration_ms: float | None,
+    qrs_spread_ms: tuple[float, float] | None,
+    morphology_label: str | None,
+    names: list[str] | None = None,
+) -> list[GuidelineResult]:
+    """`evaluate`, and where a guideline's class differs at the two ends of the QRS spread (the
+    dominant beats' IQR, low and high ms) its result says that the class depends on a measurement
+    within its own uncertainty, with the class at each end."""
+    results = evaluate(inputs, qrs_duration_ms, morphology_label, names)
+    if qrs_duration_ms is None or qrs_spread_ms is None:
+        return results
+    low, high = min(qrs_spread_ms[0], qrs_duration_ms), max(qrs_spread_ms[1], qrs_duration_ms)
+    at_low = evaluate(inputs, low, morphology_label, names)
+    at_high = evaluate(inputs, high, morphology_label, names)
+    for result, lo, hi in zip(results, at_low, at_high):
+        if len({lo.recommendation_class, result.recommendation_class, hi.recommendation_class}) == 1:
+            continue
+        result.qrs_uncertainty = (
+            f"The class depends on a QRS measurement within its own uncertainty: the dominant beats, read one "
+            f"by one, span {low:.0f} to {ms(high)} (interquartile range), across "
+            f"{cutoff_words(cutoffs_within((low, high), GUIDELINES[result.name]))}; the class is "
+            f"{_class_words(lo)} at {ms(low)} and {_class_words(hi)} at {ms(high)}."
+        )
+    return results
+
+
+def cutoff_words(cutoffs: tuple[float, ...]) -> str:
+    """'the 150 ms cut-off', 'the 120 and 130 ms cut-offs'."""
+    if not cutoffs:
+        return "a cut-off"
+    return f"the {english_list(f'{c:g}' for c in cutoffs)} ms cut-off" + ("s" if len(cutoffs) > 1 else "")
+
+
+def spread_note(spread_ms: tuple[float, float] | None) -> str | None:
+    """The sentence for a QRS whose beats' spread straddles a guideline cut-off, else None."""
+    cuts = cutoffs_within(spread_ms)
+    if not cuts:
+        return None
+    return (f"The beats' spread spans {cutoff_words(cuts)}: a class that changes there depends on a "
+            "measurement within its own uncertainty.")
+
+
+def _class_words(result: GuidelineResult) -> str:
+    return f"class {result.recommendation_class}" if result.recommendation_class else "no class"
 
 
 def evaluate_guideline(guideline: Guideline, values: dict) -> GuidelineResult:

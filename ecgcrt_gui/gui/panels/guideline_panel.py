@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from ecgcrt_gui.core.device_reading import DeviceReading
-from ecgcrt_gui.core.guidelines.engine import GUIDELINES, LVEF_RANGE, MORPHOLOGY_LABELS, ClinicalInputs
+from ecgcrt_gui.core.guidelines.engine import GUIDELINES, LVEF_RANGE, MORPHOLOGY_LABELS, ClinicalInputs, spread_note
 from ecgcrt_gui.core.guidelines.table import EXCLUSIVE_INPUTS, OPTIONAL_INPUTS, VERIFIED
-from ecgcrt_gui.core.text import english_list
+from ecgcrt_gui.core.text import english_list, ms
 
 NOT_ENTERED = "not entered"
 NYHA_ITEMS = (NOT_ENTERED, "I", "II", "III", "IV (ambulatory)")
@@ -244,9 +244,14 @@ class GuidelinePanel(QWidget):
             self.cart.setText(cart_reading_html(cart))
         morph = a.morphology.to_dict()
         strauss = {True: "yes", False: "no", None: "not assessable"}[morph.get("strauss_lbbb")]
+        measured = d.qrs_duration_ms is not None and d.spread_ms is not None
+        spread = f"; beats read one by one: IQR {d.spread_ms[0]:.0f} to {ms(d.spread_ms[1])}" if measured else ""
         text = (f"<b>QRS duration {qrs}</b> (ours: median of {d.n_used} beats"
-                + (f", {d.n_excluded} ectopic left out" if d.n_excluded else "") + ")<br>"
-                f"<b>Morphology measured: {morph['label']}</b> · Strauss LBBB: {strauss}")
+                + (f", {d.n_excluded} ectopic left out" if d.n_excluded else "") + spread + ")<br>")
+        note = spread_note(d.spread_ms) if measured else None
+        if note:
+            text += f"<span style='color:#8a5a00'>{html.escape(note)}</span><br>"
+        text += f"<b>Morphology measured: {morph['label']}</b> · Strauss LBBB: {strauss}"
         if a.morphology_label != morph["label"]:
             text += f"<br><span style='color:#8a5a00'>Your reading in use: {a.morphology_label}</span>"
         if a.rpeaks_edited:
@@ -295,6 +300,8 @@ def guidelines_html(results, chosen: str) -> str:
         parts.append(f"<p><b>{html.escape(g.title)}</b><br>"
                      f"<span style='color:{colour}; font-size:13pt; font-weight:bold'>{head}</span>{unverified}<br>"
                      f"{html.escape(g.reason)}")
+        if g.qrs_uncertainty:
+            parts.append(f"<br><span style='color:#8a5a00'>{html.escape(g.qrs_uncertainty)}</span>")
         if g.missing_inputs:
             parts.append("<br><span style='color:#b03000'>Missing: "
                          f"{html.escape(english_list(g.missing_inputs))}</span>")
