@@ -1,4 +1,5 @@
-"""Command line: `ecgcrt analyze PATH ...` prints a readable summary or the assessment as JSON."""
+"""Command line: `ecgcrt analyze PATH ...` prints a readable summary or the assessment as JSON;
+`ecgcrt batch INPUT... --out TABLE` analyses many ECGs into one table (batch_cli.py)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,22 @@ Exit status: 0 success; 2 when the ECG or the model file cannot be used (reason 
 
 
 
+BATCH_EPILOG = """\
+examples:
+  ecgcrt batch /data/crt_ecgs --out results.csv
+  ecgcrt batch cohort.csv --out results.parquet --json-dir assessments/
+  ecgcrt batch a.hea b.edf c.xml --out t.csv --lvef 30 --nyha 3 --rhythm sinus
+  ecgcrt batch /archive --out archive.csv --resume               (continue an interrupted run)
+  ecgcrt batch /archive --out archive.csv --dask tcp://scheduler:8786
+
+INPUT: ECG files, folders (searched recursively for every format the app reads) or a cohort CSV
+(a `record` column; its lvef, nyha, sex and rhythm columns feed the guidelines of that row).
+One row per ECG in input order; the columns are docs/BATCH_COLUMNS.md (ecgcrt.batch/1); a row's
+`status` is `ok` or the reason the ECG could not be used. A bad file never stops the batch.
+Exit status: 0 the batch ran (failures are in the table); 2 nothing could be read, or wrong
+arguments; 130 stopped by Ctrl-C (finished rows kept: --resume continues)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ecgcrt", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -43,29 +60,61 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("analyze", help="analyse one ECG file", description=DESCRIPTION,
                        epilog=ANALYZE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     a.add_argument("path", help="the ECG file (for WFDB, the .hea file or the record name)")
-    patient = a.add_argument_group("what the ECG cannot tell (for the guideline recommendation)")
+    patient = _patient_options(a)
+    patient.add_argument("--guideline", choices=["esc2021", "acc2012", "hrs2023"], action="append",
+                         help="guideline to evaluate (repeatable; default: all three)")
+    patient.add_argument("--morphology", choices=["LBBB", "RBBB", "IVCD", "normal"],
+                         help="override the measured QRS morphology")
+    _reading_and_model_options(a)
+    out = a.add_argument_group("output")
+    out.add_argument("--json", metavar="FILE", help="write the assessment as JSON ('-' for standard output)")
+    out.add_argument("--pdf", metavar="FILE", help="write a PDF report")
+
+    b = sub.add_parser("batch", help="analyse many ECGs into one table", description=DESCRIPTION,
+                       epilog=BATCH_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    b.add_argument("inputs", nargs="+", metavar="INPUT", help="ECG files, folders or cohort CSVs")
+    b.add_argument("--out", required=True, metavar="TABLE", help="the results table: .csv, or .parquet (needs pyarrow)")
+    b.add_argument("--json-dir", metavar="DIR", help="also write each ECG's full assessment JSON here")
+    b.add_argument("--resume", action="store_true",
+                   help="keep the rows TABLE already has (same path and file hash) and analyse the rest")
+    b.add_argument("--overwrite", action="store_true", help="replace an existing TABLE")
+    run = b.add_argument_group("where it runs")
+    run.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes (default: the machine's cores)")
+    run.add_argument("--dask", metavar="ADDRESS", help="run on a Dask distributed scheduler, e.g. tcp://host:8786")
+    _patient_options(b, "for every ECG; a cohort CSV's columns win for their row")
+    _reading_and_model_options(b)
+    return parser
+
+
+def _patient_options(p: argparse.ArgumentParser, note: str = "") -> argparse._ArgumentGroup:
+    title = "what the ECG cannot tell (for the guideline recommendation" + (f"; {note})" if note else ")")
+    patient = p.add_argument_group(title)
     patient.add_argument("--lvef", type=_lvef, metavar="PERCENT", help="left-ventricular ejection fraction, %%")
     patient.add_argument("--nyha", type=_nyha, metavar="CLASS", help="NYHA class, 1 to 4")
     patient.add_argument("--sex", choices=["F", "M"], help="patient sex (default: from the file, if it says)")
     patient.add_argument("--rhythm", choices=["sinus", "af"], help="underlying rhythm: sinus or atrial fibrillation")
-    patient.add_argument("--guideline", choices=["esc2021", "acc2012", "hrs2023"], action="append",
-                         help="guideline to evaluate (repeatable; default: all three)")
     _add_yes_no_inputs(patient)
-    patient.add_argument("--morphology", choices=["LBBB", "RBBB", "IVCD", "normal"],
-                         help="override the measured QRS morphology")
-    reading = a.add_argument_group("reading the file")
+    return patient
+
+
+def _reading_and_model_options(p: argparse.ArgumentParser) -> None:
+    reading = p.add_argument_group("reading the file")
     reading.add_argument("--fs", type=float, metavar="HZ", help="sampling rate, for CSV files without a time column")
     reading.add_argument("--format", dest="fmt", choices=FORMATS,
                          help="force the file format (default: detected from content and extension)")
-    model = a.add_argument_group("the model")
+    model = p.add_argument_group("the model")
     model.add_argument("--model", metavar="FILE", help="CRT weights (.pt beside its .json model card); default: bundled")
     model.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
                        help="where the network runs (default: the GPU if usable, else the CPU)")
     model.add_argument("--no-predict", action="store_true", help="skip the networks: measurements and guidelines only")
-    out = a.add_argument_group("output")
-    out.add_argument("--json", metavar="FILE", help="write the assessment as JSON ('-' for standard output)")
-    out.add_argument("--pdf", metavar="FILE", help="write a PDF report")
-    return parser
+
+
+def _clinical(args: argparse.Namespace) -> dict:
+    """The ClinicalInputs fields the command line gives."""
+    from ecgcrt_gui.core.guidelines.table import OPTIONAL_INPUTS
+
+    return {"lvef": args.lvef, "nyha": args.nyha, "sex": args.sex, "rhythm": args.rhythm,
+            **{name: True for name in OPTIONAL_INPUTS if getattr(args, name)}}
 
 
 def _add_yes_no_inputs(group) -> None:
@@ -85,9 +134,12 @@ def _add_yes_no_inputs(group) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     warnings.filterwarnings("ignore")  # library chatter must not mix with the JSON on stdout
+    if args.command == "batch":
+        from ecgcrt_gui.batch_cli import run
+
+        return run(args, _clinical(args))
     from ecgcrt_gui.core.analysis import analyze
     from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
-    from ecgcrt_gui.core.guidelines.table import OPTIONAL_INPUTS
     from ecgcrt_gui.core.io import read
     from ecgcrt_gui.core.model.bundle import BundleError
     from ecgcrt_gui.core.record import EcgReadError
@@ -95,9 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         record = read(args.path, fs=args.fs, fmt=args.fmt)
-        inputs = ClinicalInputs(lvef=args.lvef, nyha=args.nyha, sex=args.sex or record.meta.get("sex"),
-                                rhythm=args.rhythm,
-                                **{name: True for name in OPTIONAL_INPUTS if getattr(args, name)})
+        inputs = ClinicalInputs(**{**_clinical(args), "sex": args.sex or record.meta.get("sex")})
         assessment = analyze(record, inputs, model_path=args.model, device=args.device,
                              morphology_override=args.morphology, predict=not args.no_predict)
     except EcgReadError as exc:
@@ -167,6 +217,13 @@ def summary(result: dict) -> str:
 def _fail(message: str) -> int:
     print(f"ecgcrt: {message.splitlines()[0] if message else 'error'}", file=sys.stderr)
     return 2
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def _lvef(text: str) -> float:

@@ -16,6 +16,8 @@ EXCLUDED_MODULES = (
     "pyqtgraph.examples", "pyqtgraph.jupyter",
     "pyqtgraph.opengl",  # 3-D plots (needs PyOpenGL); pyqtgraph's 2-D curves still import PySide6.QtOpenGL
     "PyQt5", "PyQt6", "PySide2", "training",
+    # optional extras of `ecgcrt batch` (--dask, .parquet): installed by pip users, not in the installer
+    "distributed", "dask", "pyarrow",
     "PySide6.QtNetwork", "PySide6.QtQml", "PySide6.QtQmlFeatures", "PySide6.QtQuick",
     "PySide6.QtQuickControls2", "PySide6.QtQuickTest", "PySide6.QtQuickWidgets",
     "PySide6.QtSql", "PySide6.QtTest", "PySide6.QtDesigner", "PySide6.QtHelp",

@@ -1,25 +1,21 @@
-"""A cohort CSV: one row per patient's ECG with its CRT outcome, validated row by row.
+"""A cohort CSV for training: one row per patient's ECG with its CRT outcome, validated row by row.
 
-Columns: `record` (path relative to the CSV's folder, or absolute), and either
-`lvesv_baseline` + `lvesv_6m` (response = LVESV reduction of at least 15 %) or `response`
-(0/1); optional `patient` (rows of one patient stay in one fold), `sex` (M/F), `lvef` (%),
-`nyha` (1-4), `lbbb` (0/1), `qrs_ms`. Lines starting with `#` are comments; a leading
-`# key: value` comment is metadata (the demonstration cohort says `# root: data`, meaning
-paths relative to the shared data folder, and `# demonstration: true`).
+The file format (comments, metadata, `record`, the clinical columns) is ecgcrt_gui/core/cohort.py's,
+shared with `ecgcrt batch`. Training adds: either `lvesv_baseline` + `lvesv_6m` (response = LVESV
+reduction of at least 15 %) or `response` (0/1); optional `patient` (rows of one patient stay in
+one fold), `lbbb` (0/1), `qrs_ms`, `p_response` (the demonstration cohort's oracle).
+A file with any bad row is refused as a whole, every problem listed.
 """
 
 from __future__ import annotations
 
-import csv
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ecgcrt_gui.core.cohort import CohortFileError, clinical_cells, number, read_table
 from ecgcrt_gui.core.errors import UserFacingError
-from ecgcrt_gui.core.support.datapaths import data_dir
 
 RESPONSE_LVESV_REDUCTION = 0.15
-META_KEYS = ("root", "demonstration", "seed", "preprocessing_digest")  # `# key: value` comments read
 
 
 class CohortError(UserFacingError, ValueError):
@@ -38,6 +34,7 @@ class CohortRow:
     sex: str | None = None
     lvef: float | None = None
     nyha: int | None = None
+    rhythm: str | None = None
     lbbb: int | None = None
     qrs_ms: float | None = None
     p_response: float | None = None  # the demonstration cohort's simulation oracle
@@ -54,31 +51,11 @@ class Cohort:
         return self.meta.get("demonstration", "false").lower() == "true"
 
 
-def _number(text: str, what: str, errors: list[str], lo: float = -math.inf, hi: float = math.inf) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        errors.append(f"{what} is not a number: {text!r}")
-        return None
-    if not (lo <= value <= hi) or math.isnan(value):
-        errors.append(f"{what} = {text} is outside {lo:g}..{hi:g}")
-        return None
-    return value
-
-
 def _binary(text: str, what: str, errors: list[str]) -> int | None:
     if text not in ("0", "1"):
         errors.append(f"{what} must be 0 or 1, got {text!r}")
         return None
     return int(text)
-
-
-def _existing(path: Path) -> Path | None:
-    """The file to read for `path`: itself, or a WFDB header `<path>.hea`."""
-    for candidate in (path, Path(f"{path}.hea")):
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def _response(row: dict[str, str], errors: list[str]) -> int | None:
@@ -95,88 +72,51 @@ def _response(row: dict[str, str], errors: list[str]) -> int | None:
     if not (given["lvesv_baseline"] and given["lvesv_6m"]):
         errors.append("lvesv_baseline and lvesv_6m must both be given")
         return None
-    base = _number(given["lvesv_baseline"], "lvesv_baseline", errors, 1e-6)
-    after = _number(given["lvesv_6m"], "lvesv_6m", errors, 0)
+    base = number(given["lvesv_baseline"], "lvesv_baseline", errors, 1e-6)
+    after = number(given["lvesv_6m"], "lvesv_6m", errors, 0)
     if base is None or after is None:
         return None
     return int((base - after) / base >= RESPONSE_LVESV_REDUCTION)
 
 
 def _optional(row: dict[str, str], errors: list[str]) -> dict:
-    out: dict = {}
-    text = {k: (row.get(k) or "").strip() for k in ("sex", "lvef", "nyha", "lbbb", "qrs_ms", "p_response")}
-    if text["sex"]:
-        if text["sex"].upper() not in ("M", "F"):
-            errors.append(f"sex must be M or F, got {text['sex']!r}")
-        else:
-            out["sex"] = text["sex"].upper()
-    if text["lvef"]:
-        out["lvef"] = _number(text["lvef"], "lvef", errors, 0, 100)
-    if text["nyha"]:
-        nyha = _number(text["nyha"], "nyha", errors, 1, 4)
-        out["nyha"] = int(nyha) if nyha is not None else None
-    if text["lbbb"]:
-        out["lbbb"] = _binary(text["lbbb"], "lbbb", errors)
-    if text["qrs_ms"]:
-        out["qrs_ms"] = _number(text["qrs_ms"], "qrs_ms", errors, 0, 400)
-    if text["p_response"]:
-        out["p_response"] = _number(text["p_response"], "p_response", errors, 0, 1)
+    out = clinical_cells(row, errors)
+    if row.get("lbbb"):
+        out["lbbb"] = _binary(row["lbbb"], "lbbb", errors)
+    if row.get("qrs_ms"):
+        out["qrs_ms"] = number(row["qrs_ms"], "qrs_ms", errors, 0, 400)
+    if row.get("p_response"):
+        out["p_response"] = number(row["p_response"], "p_response", errors, 0, 1)
     return out
-
-
-def _split_comments(lines: list[str]) -> tuple[dict[str, str], list[str]]:
-    meta: dict[str, str] = {}
-    body = []
-    for line in lines:
-        if line.startswith("#"):
-            key, sep, value = line[1:].partition(":")
-            if sep and key.strip() in META_KEYS:
-                meta.setdefault(key.strip(), value.strip())
-        else:
-            body.append(line)
-    return meta, body
 
 
 def load_cohort(path: str | Path, root: str | Path | None = None) -> Cohort:
     """Read and validate a cohort CSV; raises CohortError listing every bad row at once."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CohortError(path, [f"cannot read the file: {exc}"]) from None
-    meta, body = _split_comments(lines)
-    if root is None:
-        root = data_dir() if meta.get("root") == "data" else path.parent
-    reader = csv.DictReader(body)
-    if not reader.fieldnames or "record" not in reader.fieldnames:
-        raise CohortError(path, ["no 'record' column in the header"])
+        table = read_table(path, root)
+    except CohortFileError as exc:
+        raise CohortError(path, [str(exc)]) from None
     rows: list[CohortRow] = []
     errors: list[str] = []
     seen: dict[Path, int] = {}
-    for n, row in enumerate(reader, start=1):
-        row_errors: list[str] = []
-        rel = (row.get("record") or "").strip()
-        record = None
-        if not rel:
-            row_errors.append("record is empty")
-        else:
-            full = Path(rel) if Path(rel).is_absolute() else Path(root) / rel
-            record = _existing(full)
-            if record is None:
-                row_errors.append(f"record file not found: {full}")
-            elif record.resolve() in seen:
-                row_errors.append(f"duplicate record {rel} (first in row {seen[record.resolve()]})")
+    for line in table.lines:
+        row_errors = [line.record_error] if line.record_error else []
+        record = line.record
+        if record is not None:
+            if record.resolve() in seen:
+                row_errors.append(f"duplicate record {line.cells['record']} (first in row {seen[record.resolve()]})")
             else:
-                seen[record.resolve()] = n
-        response = _response(row, row_errors)
-        extra = _optional(row, row_errors)
+                seen[record.resolve()] = line.number
+        response = _response(line.cells, row_errors)
+        extra = _optional(line.cells, row_errors)
         if row_errors:
-            errors += [f"row {n}: {e}" for e in row_errors]
+            errors += [f"row {line.number}: {e}" for e in row_errors]
             continue
-        patient = (row.get("patient") or "").strip() or rel
+        patient = line.cells.get("patient") or line.cells["record"]
         rows.append(CohortRow(record=record, patient=patient, response=response, **extra))
     if not errors and not rows:
         errors.append("no rows")
     if errors:
         raise CohortError(path, errors)
-    return Cohort(path=path, rows=rows, meta=meta)
+    return Cohort(path=path, rows=rows, meta=table.meta)

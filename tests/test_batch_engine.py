@@ -1,0 +1,64 @@
+"""The batch engine alone: order-free delivery by index, a dying worker, one large item at a time."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from ecgcrt_gui.core.batch.engine import WORKER_DIED, run_tasks
+
+
+def _square_or_die(item: tuple[int, str]) -> int:
+    n, mode = item
+    if mode == "die":
+        os._exit(1)  # as a worker killed for memory
+    if mode == "raise":
+        raise ValueError(f"bad item {n}")
+    return n * n
+
+
+def _timed(item: tuple[int, bool, str]) -> int:
+    """Sleep a little; write (start, end, large) to a file, so that overlaps can be checked."""
+    n, large, folder = item
+    start = time.monotonic()
+    time.sleep(0.3 if large else 0.05)
+    Path(folder, f"{n}.txt").write_text(f"{start} {time.monotonic()} {int(large)}")
+    return n
+
+
+def _collect(**kwargs):
+    results, failures = {}, {}
+    complete = run_tasks(on_result=results.__setitem__, on_failure=failures.__setitem__, **kwargs)
+    return complete, results, failures
+
+
+def test_a_dying_worker_fails_only_its_own_item():
+    items = [(n, "die" if n == 3 else "raise" if n == 5 else "") for n in range(8)]
+    complete, results, failures = _collect(task=_square_or_die, items=items, workers=2)
+    assert complete
+    assert results == {n: n * n for n in range(8) if n not in (3, 5)}
+    assert failures == {3: WORKER_DIED, 5: "ValueError: bad item 5"}
+
+
+def test_inline_and_pool_deliver_the_same_by_index():
+    items = [(n, "") for n in range(6)]
+    assert _collect(task=_square_or_die, items=items, workers=1) == _collect(task=_square_or_die, items=items, workers=2)
+
+
+def test_large_items_never_run_together(tmp_path):
+    items = [(n, n % 3 == 0, str(tmp_path)) for n in range(9)]
+    complete, results, _ = _collect(task=_timed, items=items, workers=3, is_large=lambda it: it[1])
+    assert complete and sorted(results) == list(range(9))
+    spans = [tuple(map(float, (tmp_path / f"{n}.txt").read_text().split())) for n in range(9)]
+    large = sorted((s, e) for s, e, big in spans if big)
+    assert len(large) == 3 and all(a[1] <= b[0] for a, b in zip(large, large[1:]))
+    small_during_large = [s for s, e, big in spans if not big and any(ls < s < le for ls, le in large)]
+    assert small_during_large  # the other workers kept going meanwhile
+
+
+def test_cancel_stops_early():
+    seen = []
+    complete = run_tasks(_square_or_die, [(n, "") for n in range(50)], on_result=lambda i, r: seen.append(i),
+                         on_failure=lambda i, r: None, workers=2, cancelled=lambda: len(seen) >= 4)
+    assert not complete and 4 <= len(seen) < 50
