@@ -6,8 +6,13 @@ bundle ships one and links the other name to it (build.spec; two copies only on 
 where a windowed and a console program must be separate files).
 """
 
+import multiprocessing
 import os
 import sys
+
+# A worker process the batch engine or the training dialog spawns re-runs this executable: it must
+# become that worker here, not start a second GUI or CLI.
+multiprocessing.freeze_support()
 
 
 def _program() -> str:

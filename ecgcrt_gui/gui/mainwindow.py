@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         self.show_dialogs = show_dialogs  # the self-test collects errors instead of opening dialogs
         self.errors: list[tuple[str, str]] = []
         self.training_dialog = None  # Model > Train on my cohort..., made when first opened
+        self.batch_dialog = None  # File > Analyse a folder..., the batch running or last run
         self.setWindowTitle(TITLE)
         self.setAcceptDrops(True)
         self.session = Session(self)
@@ -138,6 +139,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.setToolTipsVisible(True)
         self._action(f, "Open &demo ECG", lambda: self.open_path(DEMO_ECG),
                      tip="Open the bundled demonstration ECG (PTB-XL 00338: complete LBBB, woman aged 69)")
+        self._action(f, "Analyse a &folder…", self.analyse_folder,
+                     tip="Analyse every ECG in a folder and its subfolders into one results table, in the background "
+                         "(the same table as the ecgcrt batch command)")
         f.addSeparator()
         self.export_action = self._action(f, "&Export report…", self.export_report, "Ctrl+E",
                                           "Write a PDF report (12-lead on paper grid, measurements, criteria, "
@@ -254,6 +258,8 @@ class MainWindow(QMainWindow):
         self.session.cancel()
         if self.training_dialog is not None:
             self.training_dialog.cancel()
+        if self.batch_dialog is not None:
+            self.batch_dialog.cancel()
         super().closeEvent(event)
 
     # ---- opening ---------------------------------------------------------------------------
@@ -272,6 +278,41 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str | Path) -> None:
         self.session.open(path)
+
+    def analyse_folder(self) -> None:
+        """Ask for a folder and where its table goes, then run the batch in a dialog with progress."""
+        from ecgcrt_gui.gui.batch_dialog import BatchDialog
+
+        if self.batch_dialog is not None and self.batch_dialog.is_running():
+            self.batch_dialog.show()
+            self.batch_dialog.raise_()
+            return
+        start = str(settings().value("batch_folder", settings().value("open_folder", str(Path.home()))))
+        folder = QFileDialog.getExistingDirectory(self, "Analyse the ECGs in a folder", start)
+        if not folder:
+            return
+        settings().setValue("batch_folder", folder)
+        suggested = default_folder() / f"{Path(folder).name or 'ecgs'}-ecgcrt.csv"
+        table, _ = QFileDialog.getSaveFileName(self, "Save the results table", str(suggested),
+                                               "CSV table (*.csv);;Parquet table (*.parquet)",
+                                               options=QFileDialog.Option.DontConfirmOverwrite)
+        if not table:
+            return
+        resume = False
+        if Path(table).exists():
+            box = QMessageBox(QMessageBox.Icon.Question, "The table exists",
+                              f"{table} already exists. Continue it (keep the ECGs it has and analyse the others), "
+                              "or replace it?", parent=self)
+            keep = box.addButton("Continue it", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("Replace it", QMessageBox.ButtonRole.DestructiveRole)
+            cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() is cancel:
+                return
+            resume = box.clickedButton() is keep
+        self.batch_dialog = BatchDialog(Path(folder), Path(table), resume=resume, parent=self)
+        self.batch_dialog.show()
+        self.batch_dialog.start()
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():

@@ -29,13 +29,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ecgcrt_gui.core.errors import UserFacingError
+
 log = logging.getLogger(__name__)
 
 WORKER_DIED = "the worker process stopped while analysing this ECG (out of memory, or a crash in a library)"
 _POLL_S = 0.25  # how often a wait wakes up to look at cancelled()
 
 
-class DaskUnavailable(RuntimeError):
+class DaskUnavailable(UserFacingError, RuntimeError):
     """--dask was asked for but dask.distributed is not installed or the scheduler cannot be reached."""
 
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecgcrt_gui.core.cohort import CohortFileError, clinical_cells, is_cohort_csv, read_table
+from ecgcrt_gui.core.errors import UserFacingError
 from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
 from ecgcrt_gui.core.io.files import folder_records
 
 
-class BatchInputError(ValueError):
+class BatchInputError(UserFacingError, ValueError):
     """The inputs cannot be turned into a list of ECGs (an unreadable cohort CSV, no input at all)."""
 
 

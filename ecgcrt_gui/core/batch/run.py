@@ -25,6 +25,7 @@ from ecgcrt_gui.core.batch.table import (
 from ecgcrt_gui.core.batch.task import AnalysisOptions, TaskResult, assess, file_sha256, prepare_worker, worker_count
 from ecgcrt_gui.core.io.files import record_bytes
 from ecgcrt_gui.core.support.atomic import write_text
+from ecgcrt_gui.core.text import seconds
 
 # A record whose files exceed this is "large" (about 8 minutes of 12 leads at 500 Hz, a 30-minute
 # 2-lead MIT-BIH record, any Holter): one at a time on the workers, so that memory is one large
@@ -69,18 +70,21 @@ class BatchSummary:
                 reasons[r["status"].removeprefix(name)] += 1
         return reasons
 
-    def text(self) -> str:
-        """The summary printed at the end of `ecgcrt batch` and shown by the GUI."""
+    def text(self, resume_hint: str = "run the same command again with --resume") -> str:
+        """The summary `ecgcrt batch` prints and the GUI shows, in sentences."""
         computed = self.done - self.resumed
-        rate = f", {3600 * computed / self.seconds:,.0f} ECGs per hour" if self.seconds > 0 and computed else ""
-        head = (f"{self.done} of {self.total} ECGs in the table ({computed} analysed in {self.seconds:.1f} s{rate}, "
-                f"{self.workers} worker{'s' if self.workers != 1 else ''}, {self.backend}"
-                + (f"; {self.resumed} kept from the previous run" if self.resumed else "") + ")")
-        lines = [head, f"ok: {self.ok}; not usable: {self.done - self.ok}"]
-        lines += [f"  {n} x {reason}" for reason, n in self.failures().most_common()]
+        rate = f", {3600 * computed / self.seconds:,.0f} per hour" if self.seconds > 0 and computed else ""
+        who = (f"{self.workers} worker process{'es' if self.workers != 1 else ''}" if self.backend == "local processes"
+               else self.backend)
+        lines = [f"{self.done} of {self.total} ECGs are in the table: {computed} analysed in {seconds(round(self.seconds, 1))}{rate} "
+                 f"by {who}" + (f", {self.resumed} kept from the previous run." if self.resumed else ".")]
+        failures = self.failures()
+        lines.append(f"{self.ok} could be used" + (f"; {self.done - self.ok} could not:" if failures else "."))
+        lines += [f"  {n} × {reason}" for reason, n in failures.most_common()]
         if self.interrupted:
-            lines.append(f"stopped before the end: {self.total - self.done} ECGs left; run again with --resume to finish")
-        lines.append(f"table: {self.table}")
+            lines.append(f"Stopped before the end: {self.total - self.done} ECGs are not analysed yet; to finish, "
+                         f"{resume_hint}.")
+        lines.append(f"Table: {self.table}")
         return "\n".join(lines)
 
 

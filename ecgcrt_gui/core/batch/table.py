@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from ecgcrt_gui.core.batch.columns import KINDS, NAMES
+from ecgcrt_gui.core.errors import UserFacingError
 from ecgcrt_gui.core.support.atomic import atomic_path, write_text
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 JOURNAL_SUFFIX = ".journal"
 
 
-class TableError(Exception):
+class TableError(UserFacingError):
     """A table that cannot be written or read back for --resume; the message says why."""
 
 
