@@ -155,6 +155,21 @@ def test_failed_write_leaves_no_file(demo, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.pdf"]
 
 
+def test_a_cohort_trained_model_and_the_explanation_in_the_report(demo, tmp_path):
+    a = demo_assessment(demo)
+    a["prediction"] = {**a["prediction"], "demonstration": False, "trained_on": "St Elsewhere 2019-2024, n = 212"}
+    a["prediction"]["model"] = {**a["prediction"]["model"], "demonstration": False}
+    why = ["Beats that pushed P(response) up: 3, 5; down: 7 (under 0.1 percentage points each)",
+           "Beat 3: P(response) 0.98 against 0.17 for an image without contrast. Most evidence towards response: "
+           "lead V1, -114 to 19 ms from R, 3-17 Hz (19 % of it)."]
+    out = tmp_path / "report.pdf"
+    write_pdf(a, demo, out, explanation=why)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(out).pages).split())
+    assert "CRT model trained on St Elsewhere 2019-2024, n = 212" in text and DEMO_NOTICE not in text
+    assert "Why this probability" in text and "lead V1, -114 to 19 ms from R" in text and "up: 3, 5" in text
+    assert len(PdfReader(out).pages) == 2
+
+
 def test_research_notice_only_names_simulated_outcomes_for_the_demo_model():
     assert research_notice({"prediction": None}) == NOTICE
     assert research_notice({"prediction": {"model": {"demonstration": True}}}).endswith(DEMO_NOTICE)

@@ -85,8 +85,14 @@ CLASS_COLOURS = {
 GUIDELINE_SHORT = {"esc2021": "ESC 2021", "acc2012": "ACCF/AHA/HRS 2012", "hrs2023": "HRS 2023"}
 
 
-def write_pdf(assessment_json: dict, record: EcgRecord, path, *, compress: bool = True) -> None:
-    """Write the report to `path` atomically (temporary file in the same folder, then replace)."""
+def write_pdf(assessment_json: dict, record: EcgRecord, path, *, compress: bool = True,
+              explanation: list[str] | None = None) -> None:
+    """Write the report to `path` atomically (temporary file in the same folder, then replace).
+
+    explanation: sentences on why the model gave its probability (core.model.attribution.explanation_lines).
+    """
+    if explanation:
+        assessment_json = {**assessment_json, "explanation": list(explanation)}
     path = Path(path)
     fonts = _fonts()
     with atomic_path(path) as tmp:
@@ -98,13 +104,16 @@ def write_pdf(assessment_json: dict, record: EcgRecord, path, *, compress: bool 
 def research_notice(assessment_json: dict) -> str:
     """The notice for the header: the demonstration sentence only for the bundled demo model."""
     prediction = assessment_json.get("prediction") or {}
-    model = prediction.get("model") or {}
-    demo = prediction.get("demonstration", model.get("demonstration", False))
-    if demo:
+    if _demonstration(prediction):
         return f"{NOTICE} {DEMO_NOTICE}"
     if prediction.get("trained_on"):
         return f"{NOTICE} CRT model trained on {prediction['trained_on']}."
     return NOTICE
+
+
+def _demonstration(prediction: dict) -> bool:
+    """Whether the prediction came from the demonstration model (older JSON says so under its model)."""
+    return bool(prediction.get("demonstration", (prediction.get("model") or {}).get("demonstration", False)))
 
 
 # ---------------------------------------------------------------- document
@@ -551,10 +560,17 @@ def _prediction_section(a: dict, s: dict) -> list:
     ]
     cells = [[Paragraph(k, s["cellbold"]), Paragraph(escape(v), s["cell"])] for k, v in rows]
     story.append(_table(cells, [40 * mm, 140 * mm]))
-    if research_notice(a) != NOTICE:
+    if _demonstration(p):
         story.append(Paragraph(
             "Demonstration model: the ECGs it learned from are real, but each patient's CRT "
             "response was simulated; the probability is not a clinical estimate.", s["small"]))
+    elif p.get("trained_on"):
+        story.append(Paragraph(f"Model trained on {escape(p['trained_on'])}, with the outcomes its cohort recorded.",
+                               s["small"]))
+    if a.get("explanation"):
+        story.append(Paragraph("Why this probability (integrated-gradients attribution over the beat spectrograms):",
+                               s["small"]))
+        story += [Paragraph(escape(line), s["small"]) for line in a["explanation"]]
     return story
 
 

@@ -22,9 +22,10 @@ def save_json(assessment, path: Path) -> Path:
     return path
 
 
-def save_pdf(assessment, path: Path) -> Path:
-    """The PDF report from core.report (which writes atomically itself)."""
+def save_pdf(assessment, path: Path, attributions: dict | None = None) -> Path:
+    """The PDF report from core.report (which writes atomically itself), with why the model said what it said."""
+    from ecgcrt_gui.core.model.attribution import explanation_lines
     from ecgcrt_gui.core.report import write_pdf
 
-    write_pdf(assessment.to_json(), assessment.record, path)
+    write_pdf(assessment.to_json(), assessment.record, path, explanation=explanation_lines(assessment, attributions or {}))
     return path

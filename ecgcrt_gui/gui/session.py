@@ -298,12 +298,13 @@ class Session(QObject):
             return
         from ecgcrt_gui.gui import export
 
-        assessment, path = self._assessment, Path(path)
-        write = export.save_pdf if kind == "pdf" else export.save_json
+        assessment, path, attributions = self._assessment, Path(path), dict(self._attributions)
 
         def job(progress, cancelled):
             progress(0.3, f"Writing {path.name}")
-            return str(write(assessment, path))
+            if kind == "pdf":  # with the attribution maps computed so far (Why? ticked on those beats)
+                return str(export.save_pdf(assessment, path, attributions))
+            return str(export.save_json(assessment, path))
 
         self._run("export-" + kind, f"Writing {path.name}", job, self.exported.emit, f"Cannot write {path.name}")
 

@@ -114,3 +114,43 @@ def describe(region: Region | None, towards: str) -> str:
         return f"No part of the beat pushed {towards}."
     return (f"Most evidence {towards}: lead {region.lead}, {region.t_ms[0]:.0f} to {region.t_ms[1]:.0f} ms from R, "
             f"{region.f_hz[0]:.0f}-{region.f_hz[1]:.0f} Hz ({100 * region.share:.0f} % of it).")
+
+
+def influence_text(beat_probabilities: np.ndarray, image_beats: np.ndarray, top: int = 3) -> str:
+    """The beats that pushed P(response) up and down most, by their number in the record."""
+    from ecgcrt_gui.core.model.inference import beat_influence
+    from ecgcrt_gui.core.text import number
+
+    delta = beat_influence(beat_probabilities)
+    if len(delta) < 2:
+        return ""
+    order = np.argsort(delta)
+
+    def beats(indices) -> str:
+        return ", ".join(str(int(image_beats[i]) + 1) for i in indices) or "none"
+
+    up = [i for i in order[::-1][:top] if delta[i] > 0]
+    down = [i for i in order[:top] if delta[i] < 0]
+    largest = 100.0 * float(np.abs(delta).max())  # in percentage points of P(response)
+    size = f"at most {number(largest, 1)}" if largest >= 0.05 else "under 0.1"
+    return f"Beats that pushed P(response) up: {beats(up)}; down: {beats(down)} ({size} percentage points each)"
+
+
+def beat_explanation(attribution: Attribution, leads: list[str], k: int = 0) -> str:
+    """The sentences for one beat's map: its P(response) against the no-contrast image, where the evidence lies."""
+    maps = attribution.maps[k]
+    p, p0 = float(attribution.probabilities[k]), attribution.baseline_probability
+    up = describe(strongest_region(maps, leads, +1), "towards response")
+    down = describe(strongest_region(maps, leads, -1), "away from response")
+    return f"P(response) {p:.2f} against {p0:.2f} for an image without contrast. {up} {down}"
+
+
+def explanation_lines(assessment, attributions: dict[int, Attribution]) -> list[str]:
+    """What the report says about why: the beats that moved the probability, and each explained beat's map."""
+    p = assessment.prediction
+    if p is None:
+        return []
+    lines = [t for t in [influence_text(p.beat_probabilities, assessment.image_beats)] if t]
+    for i, attribution in sorted(attributions.items()):
+        lines.append(f"Beat {int(assessment.image_beats[i]) + 1}: {beat_explanation(attribution, assessment.model_leads)}")
+    return lines

@@ -7,7 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ecgcrt_gui.core.text import number, seconds
+from ecgcrt_gui.core.model.attribution import beat_explanation, influence_text
+from ecgcrt_gui.core.text import seconds
 from ecgcrt_gui.gui import palette
 
 
@@ -161,19 +162,14 @@ class SpectrogramPanel(QWidget):
         a = self.session.assessment
         if image_index != self._shown_image or not self.why_box.isChecked() or a is None:
             return
-        from ecgcrt_gui.core.model.attribution import describe, strongest_region
-
         maps = attribution.maps[0]
         # The 99th percentile, not the maximum: a few extreme pixels would leave the rest of the map invisible.
         scale = float(np.percentile(np.abs(maps), 99)) or 1.0
         for lead, overlay in enumerate(self.overlays):
             overlay.setImage(_overlay_rgba(maps[lead] / scale), levels=(0, 255))
             overlay.setRect(self._rect)
-        up = describe(strongest_region(maps, a.model_leads, +1), "towards response")
-        down = describe(strongest_region(maps, a.model_leads, -1), "away from response")
-        p, p0 = float(attribution.probabilities[0]), attribution.baseline_probability
-        self.why_text.setText(f"Vermillion pushed this beat's P(response) up, blue down: {p:.2f} against {p0:.2f} "
-                              f"for an image without contrast. {up} {down}")
+        self.why_text.setText(f"Vermillion pushed this beat's P(response) up, blue down. "
+                              f"{beat_explanation(attribution, a.model_leads)}")
 
 
 def _overlay_rgba(values: np.ndarray) -> np.ndarray:
@@ -186,21 +182,3 @@ def _overlay_rgba(values: np.ndarray) -> np.ndarray:
     rgba[..., 3] = (230 * np.clip(np.abs(values), 0, 1) ** 0.8).astype(np.uint8)
     return rgba
 
-
-def influence_text(beat_probabilities: np.ndarray, image_beats: np.ndarray, top: int = 3) -> str:
-    """The beats that pushed P(response) up and down most, by their number in the record."""
-    from ecgcrt_gui.core.model.inference import beat_influence
-
-    delta = beat_influence(beat_probabilities)
-    if len(delta) < 2:
-        return ""
-    order = np.argsort(delta)
-
-    def beats(indices) -> str:
-        return ", ".join(str(int(image_beats[i]) + 1) for i in indices) or "none"
-
-    up = [i for i in order[::-1][:top] if delta[i] > 0]
-    down = [i for i in order[:top] if delta[i] < 0]
-    largest = 100.0 * float(np.abs(delta).max())  # in percentage points of P(response)
-    size = f"at most {number(largest, 1)}" if largest >= 0.05 else "under 0.1"
-    return f"Beats that pushed P(response) up: {beats(up)}; down: {beats(down)} ({size} percentage points each)"
