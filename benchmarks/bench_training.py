@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from ecgcrt_gui.core.support.resources import MODELS_DIR
-from training.table2 import METRIC_KEYS, PAPER_NOTE, ci_text, mean_sd_text, ordered, paper_text
+from training.table2 import METRIC_KEYS, PAPER, PAPER_NOTE, ci_text, mean_sd_text, ordered, paper_text
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "training" / "results"
@@ -37,6 +37,11 @@ def pretrain_section(result: dict) -> str:
     return "\n".join([head, "", *rows, "", f"Command: `{result['command']}` ({result.get('device', '?')}, {result['seconds']:.0f} s)", ""])
 
 
+def _paper_only_rows(methods) -> list[str]:
+    """The paper's rows that this run did not score, so its figures still stand in the same table."""
+    return [f"| {m} (not run here) | – | – | – | – | {paper_text(m)} |" for m in ordered(set(PAPER) - set(methods))]
+
+
 def _scale_line(options: dict) -> str:
     parts = []
     for depth, s in options.get("scale_by_depth", {}).items():
@@ -50,7 +55,7 @@ def crossval_section(result: dict, results_dir: Path = RESULTS) -> str:
     o = result["options"]
     kind = "DEMONSTRATION cohort (real ECGs, simulated outcomes)" if c["demonstration"] else "cohort"
     if "pooled" not in result:  # a results file from before the repeated folds
-        return f"(`{result['command']}`: an older results file without pooled intervals; run crossval again)\n"
+        return _earlier_crossval_section(result)
     lines = [
         f"**Table 2: {o.get('repeats', 1)} x {o['folds']}-fold stratified cross-validation by patient**, {kind} "
         f"`{c.get('name', '')}`: {c['n_patients']} patients, {c['responders']} responders; threshold "
@@ -63,6 +68,7 @@ def crossval_section(result: dict, results_dir: Path = RESULTS) -> str:
         s, p = result["summary"][m], result["pooled"][m]
         cells = [f"{mean_sd_text(s[k])}<br>{ci_text(p[k])}" for k in METRIC_KEYS]
         lines.append(f"| {m} | " + " | ".join(cells) + f" | {paper_text(m)} |")
+    lines += _paper_only_rows(result["summary"])
     lines += ["", "Each cell: mean ± SD over the " + f"{o.get('repeats', 1) * o['folds']} folds; below it the pooled "
               "estimate (each repeat's out-of-fold predictions of every patient, averaged over the repeats) with its "
               "95 % bootstrap interval (patients resampled within responders and non-responders, scipy.stats.bootstrap, "
@@ -85,6 +91,22 @@ def crossval_section(result: dict, results_dir: Path = RESULTS) -> str:
         if png.exists():
             lines += [f"![{title}, {c.get('name', '')}](../training/results/{png.name})", ""]
     lines += [f"Command: `{result['command']}` ({o['device']}, {result['seconds']:.0f} s)", ""]
+    return "\n".join(lines)
+
+
+def _earlier_crossval_section(result: dict) -> str:
+    """A results file from before Table 2's repeated folds: its fold means, said to be that."""
+    c = result["cohort"]
+    lines = [f"**Earlier {result['options']['folds']}-fold cross-validation** (one split, no intervals; Table 2's "
+             f"repeated folds have not been run on this cohort yet): {c['n_patients']} patients, {c['responders']} "
+             "responders.", "", "| method | accuracy | sensitivity | specificity | AUC | paper (acc / Se / Sp) |",
+             "|---|---|---|---|---|---|"]
+    for m in ordered(result["summary"]):
+        s = result["summary"][m]
+        lines.append(f"| {m} | " + " | ".join(mean_sd_text(s[k]) for k in METRIC_KEYS) + f" | {paper_text(m)} |")
+    lines += _paper_only_rows(result["summary"])
+    lines += ["", "Mean ± SD over the folds.", "", PAPER_NOTE, "",
+              f"Command: `{result['command']}` ({result['options']['device']}, {result['seconds']:.0f} s)", ""]
     return "\n".join(lines)
 
 
