@@ -85,3 +85,10 @@ def test_the_depth_is_chosen_by_cross_validation_within_the_installer_budget(tmp
     auc[18] = 0.9
     metrics["pooled"]["resnet18_transfer"]["auc"]["estimate"] = 0.9
     assert [(d, out.name) for d, out, _ in finetune.depth_plan(args, metrics)] == [(18, "m")]
+
+
+def test_a_missing_pretrained_depth_is_said_before_any_training(tmp_path):
+    with pytest.raises(SystemExit, match="no pre-trained beat classifier for transfer at depth 50, 101"):
+        run(["crossval", "--results", str(tmp_path), "--pretrained", str(tmp_path / "none_{depth}.pt"),
+             "--depths", "50", "101"])
+    assert list(tmp_path.iterdir()) == []

@@ -54,7 +54,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_common(p)
     add_training(p, epochs=8, lr=3e-4, beats_per_epoch=0, batch_size=64)
     add_cohort_arguments(p)
-    p.add_argument("--depths", type=int, nargs="+", default=[18], choices=(18, 50, 101))
+    p.add_argument("--depths", type=int, nargs="+", default=[18, 50, 101], choices=(18, 50, 101),
+                   help="ResNet depths, each with transfer and from scratch (Table 2's rows)")
     p.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--repeats", type=int, default=5, help="repetitions of the k-fold split, reshuffled each time")
@@ -103,8 +104,20 @@ def _train_and_score(args, data, depth, mode, seed, tr, te, device) -> np.ndarra
     return patient_scores(model, data, te, device)
 
 
+def _check_pretrained(args: argparse.Namespace) -> None:
+    """Every transfer depth's AAMI bundle must exist before hours of training start."""
+    if "transfer" not in args.modes:
+        return
+    missing = [d for d in args.depths if not Path(args.pretrained.format(depth=d)).is_file()]
+    if missing:
+        raise SystemExit("no pre-trained beat classifier for transfer at depth " + ", ".join(map(str, missing))
+                         + f" ({args.pretrained}); make it with: python -m training pretrain --depth "
+                         f"{missing[0]} --split all --export DIR, or leave that depth out of --depths")
+
+
 def main(args: argparse.Namespace) -> dict:
     t0 = time.time()
+    _check_pretrained(args)
     progress: Callable[[float, str], None] = args.progress or (lambda f, t: None)
     progress(0.0, "Reading the cohort's ECGs")
     cohort = load_cohort(args.cohort, args.root)
