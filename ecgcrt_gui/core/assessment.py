@@ -130,7 +130,8 @@ def readable_texts(result: dict[str, Any]) -> list[tuple[str, str]]:
     texts += [("morphology note", note) for note in morphology.get("notes") or []]
     for g in result.get("guidelines") or []:
         texts += [(f"guideline {g.get('name')} {field}", g[field])
-                  for field in ("title", "reason", "source", "verification", "quoted_from") if g.get(field)]
+                  for field in ("title", "reason", "source", "verification", "quoted_from", "qrs_uncertainty")
+                  if g.get(field)]
         texts += [(f"guideline {g.get('name')} missing input", m) for m in g.get("missing_inputs") or []]
     texts += [("warning", w) for w in result.get("warnings") or []]
     return texts
