@@ -107,6 +107,30 @@ def test_a_two_lead_mitdb_minute_reads_clean(data, tmp_path):
     _check(data, ["mitdb:109", "mitdb:107"], tmp_path, seconds=60.0)
 
 
+def test_batch_summary_and_table_text_read_clean(data, tmp_path):
+    """`ecgcrt batch` and File > Analyse a folder: the summary, each row's status (a reason where the
+    file could not be used), the guideline reasons and the warnings, for good and bad files alike."""
+    from ecgcrt_gui.core.batch.inputs import BatchItem
+    from ecgcrt_gui.core.batch.run import run_batch
+    from ecgcrt_gui.core.batch.task import AnalysisOptions
+
+    garbage = tmp_path / "garbage.edf"
+    garbage.write_bytes(b"0       " + bytes(range(256)))
+    paths = [data / "ludb" / "data" / "34.hea", data / "ptbxl" / "records500" / "00000" / "00180_hr.hea",
+             tmp_path / "missing.hea", garbage]
+    items = [BatchItem(str(p), {"lvef": 28, "nyha": 3}) for p in paths]
+    summary = run_batch(items, tmp_path / "table.csv", options=AnalysisOptions(predict=False), workers=1)
+    assert summary.ok == 2 and summary.done == 4
+    texts = [("summary", summary.text())]
+    for row in summary.rows:
+        texts += [(f"batch {key}", str(row[key])) for key in row  # None: an empty cell in the table
+                  if row[key] is not None and (key in ("status", "warnings") or key.endswith("_reason"))]
+    assert sum(where.endswith("_reason") for where, _ in texts) == 6
+    allow = [str(tmp_path)] + [p.name for p in paths]
+    problems = [f"{where}: {p}" for where, text in texts for p in text_problems(text, allow=allow)]
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.slow
 def test_every_twelve_lead_record_reads_clean(data, tmp_path):
     names = _twelve_lead(data)
