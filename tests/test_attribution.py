@@ -84,3 +84,15 @@ def test_beat_influence_is_the_leave_one_out_change_of_the_patient_probability()
     loo = [aggregate(p) - aggregate(np.delete(p, i)) for i in range(len(p))]
     np.testing.assert_allclose(beat_influence(p), loo)
     assert beat_influence(np.array([0.7])).tolist() == [0.0]
+
+
+def test_a_missing_attribution_library_is_said_plainly(monkeypatch):
+    import sys
+
+    from ecgcrt_gui.core.errors import UserFacingError
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as in a build that leaves matplotlib out
+    for name in [m for m in sys.modules if m == "captum" or m.startswith("captum.")]:
+        monkeypatch.delitem(sys.modules, name)  # captum imported afresh (monkeypatch puts it back after)
+    with pytest.raises(UserFacingError, match="this installation lacks matplotlib"):
+        attribute(_known_evidence_model(), np.zeros((1, 2, H, W), np.float32))

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ecgcrt_gui.core.config import DEFAULT_CONFIG, PreprocessConfig
+from ecgcrt_gui.core.errors import UserFacingError
 
 if TYPE_CHECKING:
     import torch
@@ -53,8 +54,12 @@ def _probability_model(model: torch.nn.Module, responder: int) -> torch.nn.Modul
 def attribute(model: torch.nn.Module, images: np.ndarray, responder: int = 1, steps: int = STEPS) -> Attribution:
     """Integrated-gradients maps of P(class `responder`) for beat images float32 [k, 2, H, W]."""
     import torch
-    from captum.attr import IntegratedGradients
 
+    try:
+        from captum.attr import IntegratedGradients
+    except ImportError as exc:  # an installation without captum or the matplotlib its attr package imports
+        raise UserFacingError(f"The attribution map cannot be computed: this installation lacks {exc.name}, "
+                              "which captum (the attribution library) needs.") from None
     x = torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32))
     if x.ndim != 4 or x.shape[1] != 2:
         raise ValueError(f"beat images must have shape [k, 2, H, W], got {list(x.shape)}")
