@@ -4,4 +4,5 @@ import sys
 
 from ecgcrt_gui.gui.app import main
 
-sys.exit(main())
+if __name__ == "__main__":  # the worker process (spawn) imports this module as __mp_main__
+    sys.exit(main())

@@ -10,7 +10,8 @@ import multiprocessing
 import os
 import sys
 
-# A worker process the batch engine or the training dialog spawns re-runs this executable: it must
+# A worker process the batch engine, the training dialog or the GUI (its pipeline) spawns re-runs this
+# executable: it must
 # become that worker here, not start a second GUI or CLI.
 multiprocessing.freeze_support()
 

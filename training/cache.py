@@ -23,7 +23,8 @@ def cache_dir() -> Path:
 
 # The core modules whose code decides what is cached (paths under ecgcrt_gui/core): a change to one
 # of them starts a fresh cache.
-IMAGE_SOURCES = ("io", "record.py", "signal/preprocess.py", "signal/beats.py", "signal/spectrogram.py")
+IMAGE_SOURCES = ("io", "record.py", "signal/preprocess.py", "signal/beats.py", "signal/geometry.py",
+                 "signal/spectrogram.py")
 PIPELINE_SOURCES = (*IMAGE_SOURCES, "signal/rpeaks.py", "signal/delineate.py", "morphology")
 
 

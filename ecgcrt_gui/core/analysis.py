@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from ecgcrt_gui.core import device_reading, morphology
-from ecgcrt_gui.core.assessment import Assessment
+from ecgcrt_gui.core.assessment import Assessment, update_guidelines
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
 from ecgcrt_gui.core.errors import AnalysisCancelled
 from ecgcrt_gui.core.guidelines import engine as guideline
@@ -18,6 +17,8 @@ from ecgcrt_gui.core.record import EcgRecord
 from ecgcrt_gui.core.signal import beats as beats_mod
 from ecgcrt_gui.core.signal import rpeaks as rpeaks_mod
 from ecgcrt_gui.core.signal import spectrogram
+
+__all__ = ["AnalysisCancelled", "analyze", "update_guidelines"]
 
 Progress = Callable[[float, str], None]
 
@@ -108,26 +109,6 @@ def analyze(
     )
     step(1.0, "Done")
     return result
-
-
-def update_guidelines(
-    assessment: Assessment, inputs: ClinicalInputs, morphology_override: str | None = None
-) -> Assessment:
-    """Re-evaluate the guidelines for new clinical inputs, without re-running the networks."""
-    morph = assessment.morphology
-    if inputs.sex != assessment.inputs.sex:  # Strauss's QRS threshold depends on sex
-        sex = inputs.sex or assessment.record.meta.get("sex")
-        morph = morphology.classify(assessment.record, assessment.rpeaks, assessment.delineation, sex=sex)
-    label = morphology_override or morph.label
-    return dataclasses.replace(
-        assessment,
-        inputs=inputs,
-        morphology=morph,
-        morphology_label=label,
-        guidelines=guideline.evaluate_with_spread(
-            inputs, assessment.delineation.qrs_duration_ms, assessment.delineation.spread_ms, label
-        ),
-    )
 
 
 def _classify_beats(

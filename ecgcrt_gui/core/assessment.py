@@ -144,3 +144,31 @@ def _index(value: int) -> int | None:
 
 def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(float(value), digits)
+
+
+def update_guidelines(
+    assessment: Assessment, inputs: ClinicalInputs, morphology_override: str | None = None
+) -> Assessment:
+    """Re-evaluate the guidelines for new clinical inputs, without re-running the networks.
+
+    Light for the usual case (LVEF, NYHA, rhythm): only a new sex re-classifies the morphology (Strauss's
+    QRS threshold depends on it), and only then is the signal-processing stack loaded.
+    """
+    from ecgcrt_gui.core.guidelines import engine as guideline
+
+    morph = assessment.morphology
+    if inputs.sex != assessment.inputs.sex:
+        from ecgcrt_gui.core import morphology
+
+        sex = inputs.sex or assessment.record.meta.get("sex")
+        morph = morphology.classify(assessment.record, assessment.rpeaks, assessment.delineation, sex=sex)
+    label = morphology_override or morph.label
+    return dataclasses.replace(
+        assessment,
+        inputs=inputs,
+        morphology=morph,
+        morphology_label=label,
+        guidelines=guideline.evaluate_with_spread(
+            inputs, assessment.delineation.qrs_duration_ms, assessment.delineation.spread_ms, label
+        ),
+    )

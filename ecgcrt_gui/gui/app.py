@@ -23,15 +23,21 @@ def main(argv: list[str] | None = None) -> int:
         from ecgcrt_gui.gui.selftest import run_self_test
 
         return run_self_test()
+    window = start_window(args.path)
+    return window.app.exec()
+
+
+def start_window(path: str | None, show_dialogs: bool = True):
+    """The QApplication and the main window, shown, opening `path` (the demo ECG when None)."""
     from ecgcrt_gui.gui.mainwindow import MainWindow
     from ecgcrt_gui.gui.qtapp import make_app
 
     app = make_app()
-
-    window = MainWindow()
+    window = MainWindow(show_dialogs=show_dialogs)
+    window.app = app
     window.show()
-    window.open_initial(args.path)
-    return app.exec()
+    window.open_initial(path)
+    return window
 
 
 if __name__ == "__main__":

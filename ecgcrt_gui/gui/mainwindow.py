@@ -22,6 +22,7 @@ from ecgcrt_gui.core.config import DEFAULT_CONFIG
 from ecgcrt_gui.core.model.bundle import read_card
 from ecgcrt_gui.core.support.resources import DEMO_ECG
 from ecgcrt_gui.core.text import number, seconds
+from ecgcrt_gui.gui import worker_process
 from ecgcrt_gui.gui.dialogs import ModelCardDialog
 from ecgcrt_gui.gui.export import default_folder
 from ecgcrt_gui.gui.leads.leadview import LeadView
@@ -50,6 +51,8 @@ class MainWindow(QMainWindow):
         self.batch_dialog = None  # File > Analyse a folder..., the batch running or last run
         self.setWindowTitle(TITLE)
         self.setAcceptDrops(True)
+        if worker_process.in_process():  # torch loads there while the window comes up
+            worker_process.shared().start_soon()
         self.session = Session(self)
         self.view_state = ViewState()  # paper speed, gain, zoom, layout, mode: the lead view draws it
         self.lead_view = LeadView(self.session, self.view_state)

@@ -1,18 +1,21 @@
 """Session: the patient on screen (record, assessment, clinical inputs, edited R-peaks).
 
-It knows nothing of widgets: views call its methods and subscribe to its signals (as napari's
-layers do), and every slow step (reading, analysis, loading weights) runs on a worker thread.
+It knows nothing of widgets: views call its methods, read its accessors and subscribe to its signals
+(as napari's layers do). Every slow step (reading, analysis, verifying weights) is a task on a worker
+thread that hands the work to the worker process (gui/worker_process.py), so that neither torch nor
+scipy ever holds the GUI process's interpreter lock.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ecgcrt_gui.gui import workers
+from ecgcrt_gui.gui import jobs, worker_process, workers
 
 
 class PeakEdit(QUndoCommand):
@@ -137,17 +140,8 @@ class Session(QObject):
     def open(self, path: str | Path) -> None:
         """Read the file in the background; the patient on screen stays until it has been read."""
         path = Path(path)
-
-        def job(progress, cancelled):
-            from ecgcrt_gui.core import io
-            from ecgcrt_gui.core.signal.preprocess import remove_baseline
-
-            progress(0.1, f"Reading {path.name}")
-            record = io.read(path)
-            progress(0.6, "Removing baseline wander for display")
-            return record, remove_baseline(record.signal, record.fs)
-
-        self._run("open", f"Opening {path.name}", job, self._on_read, "Cannot open the ECG")
+        self._run("open", f"Opening {path.name}", _remote(jobs.read_for_display, path), self._on_read,
+                  "Cannot open the ECG")
 
     def _on_read(self, result) -> None:
         from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
@@ -173,15 +167,9 @@ class Session(QObject):
         """(Re-)run the whole analysis on the current record; a running one is cancelled."""
         if self._record is None:
             return
-        record, inputs, override = self._record, self._inputs, self._morphology_override
-        rpeaks, model_path, device = self._rpeaks_override, self._model_path, self._device
-
-        def job(progress, cancelled):
-            from ecgcrt_gui.core.analysis import analyze
-
-            return analyze(record, inputs, rpeaks=rpeaks, model_path=model_path, device=device,
-                           morphology_override=override, progress=progress, cancelled=cancelled)
-
+        record = self._record
+        job = _remote(jobs.analyse, record, self._inputs, self._rpeaks_override, self._model_path, self._device,
+                      self._morphology_override, record=record)
         self._run("analyse", "Analysing", job, self._on_analysed, "The analysis failed")
 
     def _on_analysed(self, assessment) -> None:
@@ -201,7 +189,8 @@ class Session(QObject):
         self.selectedBeatChanged.emit(self._selected)
 
     def _updated(self, assessment):
-        from ecgcrt_gui.core.analysis import update_guidelines
+        """The guidelines for the current inputs (same sex: arithmetic only, fit for the GUI thread)."""
+        from ecgcrt_gui.core.assessment import update_guidelines
 
         return update_guidelines(assessment, self._inputs, self._morphology_override)
 
@@ -217,11 +206,7 @@ class Session(QObject):
             return
         # Sex changes Strauss's QRS threshold, so morphology is re-classified: on a long record that
         # takes longer than the GUI thread may be blocked.
-        assessment = self._assessment
-
-        def job(progress, cancelled):
-            return self._updated(assessment)
-
+        job = _remote(jobs.update_guidelines, self._assessment, inputs, self._morphology_override, record=self._record)
         self._run("guidelines", "Updating the criteria", job, self._on_guidelines, "The criteria cannot be updated")
 
     def _on_guidelines(self, assessment) -> None:
@@ -246,15 +231,8 @@ class Session(QObject):
     def load_model(self, path: str | Path) -> None:
         """Verify a weights bundle (hash, preprocessing) in the background, then use it."""
         path = Path(path)
-
-        def job(progress, cancelled):
-            from ecgcrt_gui.core.model.bundle import load_bundle
-
-            progress(0.2, f"Verifying {path.name}")
-            load_bundle(path)
-            return path
-
-        self._run("model", f"Verifying {path.name}", job, self._on_model, "These weights cannot be used")
+        self._run("model", f"Verifying {path.name}", _remote(jobs.verify_bundle, path), self._on_model,
+                  "These weights cannot be used")
 
     def use_bundled_model(self) -> None:
         self._on_model(None)
@@ -276,11 +254,8 @@ class Session(QObject):
         images, model_path = a.images[image_index:image_index + 1], self.model_path
 
         def job(progress, cancelled):
-            from ecgcrt_gui.core.model import attribution, inference
-
-            progress(0.1, "Computing the attribution map")
-            bundle = inference.load_default("crt") if model_path is None else inference.load_bundle(model_path)
-            return a, image_index, attribution.attribute_bundle(bundle, images)
+            return a, image_index, worker_process.run(jobs.explain, images, model_path, progress=progress,
+                                                      cancelled=cancelled)
 
         self._run("explain", "Explaining the prediction", job, self._on_explained, "The attribution failed")
 
@@ -383,3 +358,14 @@ class Session(QObject):
         task.signals.cancelled.connect(finish)
         self.taskStarted.emit(text)
         workers.start(task)
+
+
+def _remote(fn, *args, record=None):
+    """A task body running jobs.fn(*args) in the worker process; an assessment it returns gets `record`
+    back (jobs send assessments without their record), so it is the very record on screen."""
+
+    def job(progress, cancelled):
+        result = worker_process.run(fn, *args, progress=progress, cancelled=cancelled)
+        return dataclasses.replace(result, record=record) if record is not None else result
+
+    return job

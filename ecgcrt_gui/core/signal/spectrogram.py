@@ -28,7 +28,10 @@ from scipy.signal import get_window, resample_poly
 from ecgcrt_gui.core.config import DEFAULT_CONFIG, PreprocessConfig
 from ecgcrt_gui.core.record import EcgRecord
 from ecgcrt_gui.core.signal.beats import segment
+from ecgcrt_gui.core.signal.geometry import image_axes, n_bins, n_frames, span
 from ecgcrt_gui.core.signal.preprocess import remove_baseline
+
+__all__ = ["SUBSTITUTES", "beat_images", "image_axes", "model_signal"]
 
 # Stand-ins, in order of preference, for a model lead the record lacks.
 SUBSTITUTES = {"II": ("I",), "V1": ("V2", "V3", "V4", "V5", "V6")}
@@ -74,23 +77,6 @@ def model_signal(record: EcgRecord, cfg: PreprocessConfig = DEFAULT_CONFIG) -> t
     return signal, [record.leads[i] for i in columns], warnings
 
 
-def _span(cfg: PreprocessConfig) -> tuple[int, int]:
-    """Samples before and after R (R included in after) of the fixed image span at model_fs."""
-    total = int(round(cfg.image_span_s * cfg.model_fs))
-    pre = int(round(cfg.beat_pre_fraction * total))
-    return pre, total - pre
-
-
-def _n_bins(cfg: PreprocessConfig) -> int:
-    """FFT bins from 0 Hz up to fmax_hz."""
-    return int(np.floor(cfg.fmax_hz * cfg.stft_nfft / cfg.model_fs)) + 1
-
-
-def _n_frames(cfg: PreprocessConfig) -> int:
-    pre, post = _span(cfg)
-    return 1 + (pre + post) // cfg.stft_hop
-
-
 def _interp_matrix(n_src: int, n_dst: int) -> np.ndarray:
     """[n_dst, n_src] matrix of linear interpolation from n_src to n_dst evenly spaced points."""
     pos = np.linspace(0.0, n_src - 1, n_dst)
@@ -101,16 +87,6 @@ def _interp_matrix(n_src: int, n_dst: int) -> np.ndarray:
     if n_src > 1:
         m[np.arange(n_dst), i0 + 1] += frac
     return m
-
-
-def image_axes(cfg: PreprocessConfig = DEFAULT_CONFIG) -> tuple[np.ndarray, np.ndarray]:
-    """Time (ms from R) of the W columns and frequency (Hz) of the H rows, row 0 = 0 Hz."""
-    pre, _ = _span(cfg)
-    height, width = cfg.image_size
-    t_first = -pre / cfg.model_fs * 1000.0
-    t_last = ((_n_frames(cfg) - 1) * cfg.stft_hop - pre) / cfg.model_fs * 1000.0
-    f_last = (_n_bins(cfg) - 1) * cfg.model_fs / cfg.stft_nfft
-    return np.linspace(t_first, t_last, width), np.linspace(0.0, f_last, height)
 
 
 def _to_model_fs(signal2: np.ndarray, fs: float, cfg: PreprocessConfig) -> tuple[np.ndarray, float]:
@@ -124,7 +100,7 @@ def _to_model_fs(signal2: np.ndarray, fs: float, cfg: PreprocessConfig) -> tuple
 
 def _windows(x: np.ndarray, r: np.ndarray, start: np.ndarray, end: np.ndarray, cfg: PreprocessConfig) -> np.ndarray:
     """[k, 2, span] beats on the fixed span, zero outside each beat's own window."""
-    pre, post = _span(cfg)
+    pre, post = span(cfg)
     idx = r[:, None] + np.arange(-pre, post)[None, :]
     inside = (idx >= start[:, None]) & (idx < end[:, None])
     beats = x[np.clip(idx, 0, x.shape[0] - 1)] * inside[:, :, None]
@@ -134,7 +110,7 @@ def _windows(x: np.ndarray, r: np.ndarray, start: np.ndarray, end: np.ndarray, c
 def _dft_basis(cfg: PreprocessConfig) -> np.ndarray:
     """[window, 2 x bins] Hamming-windowed cosine and sine rows of the nfft-point DFT, bins <= fmax."""
     n = np.arange(cfg.stft_window)[:, None]
-    k = np.arange(_n_bins(cfg))[None, :]
+    k = np.arange(n_bins(cfg))[None, :]
     phase = 2.0 * np.pi * n * k / cfg.stft_nfft
     hamming = get_window("hamming", cfg.stft_window)[:, None]
     return np.concatenate([hamming * np.cos(phase), -hamming * np.sin(phase)], axis=1).astype(np.float32)
@@ -144,7 +120,7 @@ def _power(beats: np.ndarray, cfg: PreprocessConfig) -> np.ndarray:
     """[k x 2, frames, bins] STFT power (Hamming window, FFT length nfft, bins <= fmax)."""
     win = cfg.stft_window
     padded = np.pad(beats, ((0, 0), (0, 0), (win // 2, win - win // 2)))
-    frames = sliding_window_view(padded, win, axis=2)[:, :, :: cfg.stft_hop][:, :, : _n_frames(cfg)]
+    frames = sliding_window_view(padded, win, axis=2)[:, :, :: cfg.stft_hop][:, :, : n_frames(cfg)]
     # Only bins up to fmax are needed: one matrix product computes exactly those (no wasted bins).
     z = np.ascontiguousarray(frames).reshape(-1, win) @ _dft_basis(cfg)
     nb = z.shape[1] // 2

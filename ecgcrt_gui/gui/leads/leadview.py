@@ -40,7 +40,9 @@ class LeadView(QWidget):
         self.signal = np.zeros((0, 0), dtype=np.float32)
         self.traces: list[leadlayout.Trace] = []
         self._labels: list[tuple[leadlayout.Trace, pg.TextItem]] = []
-        self._trace_items: list[pg.GraphicsObject] = []
+        # A curve and a name label per trace, made once and reused: a new record only gets new data, so
+        # opening one costs the GUI thread no item construction (tens of ms on a slow machine).
+        self._trace_pool: list[tuple[pg.PlotDataItem, pg.TextItem]] = []
         self._caliper_points: list[tuple[float, float]] = []
         self._zoom_anchor: QPointF | None = None  # where the zoom now being applied is centred
         self._syncing = False
@@ -138,6 +140,10 @@ class LeadView(QWidget):
                                              symbol="+", symbolSize=14, symbolPen=pg.mkPen(palette.CALIPER, width=2))
         self.caliper_items.setZValue(40)
         self.vb.addItem(self.caliper_items)
+        # Not time-ordered: no clipping or downsampling for the calibration pulses and column marks.
+        self.marks = pg.PlotDataItem(connect="finite", pen=pg.mkPen(palette.TRACE, width=1.3))
+        self.vb.addItem(self.marks)
+        self._trace_items_for(13)  # the 12-lead layout's traces, before the window shows
 
     def _build_overview(self) -> None:
         self.overview = pg.PlotWidget(background="w")
@@ -256,41 +262,47 @@ class LeadView(QWidget):
             self._draw_record(reset_view=False)
         self.scaleChanged.emit(self.scale_text())
 
-    def _draw_record(self, reset_view: bool) -> None:
-        for item in self._trace_items:
-            self.vb.removeItem(item)
-        self._trace_items = []
-        self._labels = []
-        rec = self.record
-        if rec is None:
-            return
-        twelve = self.state.layout == "12-lead" and leadlayout.has_twelve_leads(rec)
-        self.traces = leadlayout.twelve_lead(rec) if twelve else leadlayout.stacked(rec)
-        t = np.arange(rec.n_samples, dtype=np.float64) / rec.fs
-        for tr in self.traces:
-            i0, i1 = int(round(tr.t0 * rec.fs)), min(rec.n_samples, int(round(tr.t1 * rec.fs)))
-            curve = pg.PlotDataItem(t[i0:i1], self.signal[i0:i1, tr.lead] + tr.offset_mv,
-                                    pen=pg.mkPen(palette.TRACE, width=1.3))
-            derived = tr.label in rec.derived_leads
-            label = pg.TextItem(tr.label + (" (derived)" if derived else ""), color="#555" if derived else "#000",
-                                anchor=(0, 1))
+    def _trace_items_for(self, n: int) -> list[tuple[pg.PlotDataItem, pg.TextItem]]:
+        """n (curve, label) pairs from the pool, made where there are fewer."""
+        while len(self._trace_pool) < n:
+            curve = pg.PlotDataItem(pen=pg.mkPen(palette.TRACE, width=1.3))
+            self.vb.addItem(curve)
+            curve.setDownsampling(auto=True, method="peak")  # after adding: pyqtgraph needs the ViewBox
+            curve.setClipToView(True)
+            label = pg.TextItem("", anchor=(0, 1))
             label.setFont(_bold_font())
-            self._trace_items += [curve, label]
-            self._labels.append((tr, label))
-        for item in self._trace_items:
-            self.vb.addItem(item)
-            if isinstance(item, pg.PlotDataItem):  # set after adding: pyqtgraph needs the ViewBox for these
-                item.setDownsampling(auto=True, method="peak")
-                item.setClipToView(True)
+            self.vb.addItem(label)
+            self._trace_pool.append((curve, label))
+        return self._trace_pool[:n]
+
+    def _draw_record(self, reset_view: bool) -> None:
+        rec = self.record
+        self.traces = [] if rec is None else (
+            leadlayout.twelve_lead(rec) if self._twelve() else leadlayout.stacked(rec))
+        used = self._trace_items_for(len(self.traces))
+        for curve, label in self._trace_pool[len(used):]:
+            curve.hide()
+            label.hide()
+        self._labels = [(tr, label) for tr, (_, label) in zip(self.traces, used)]
+        if rec is None:
+            self.marks.setData([], [])
+            return
+        t = np.arange(rec.n_samples, dtype=np.float64) / rec.fs
+        for tr, (curve, label) in zip(self.traces, used):
+            i0, i1 = int(round(tr.t0 * rec.fs)), min(rec.n_samples, int(round(tr.t1 * rec.fs)))
+            curve.setData(t[i0:i1], self.signal[i0:i1, tr.lead] + tr.offset_mv)
+            derived = tr.label in rec.derived_leads
+            label.setText(tr.label + (" (derived)" if derived else ""), color="#555" if derived else "#000")
+            curve.show()
+            label.show()
         self._place_labels()
-        marks = self._calibration_and_separators(twelve)  # not time-ordered: no clipping or downsampling
-        self.vb.addItem(marks)
-        self._trace_items.append(marks)
+        self.marks.setData(*self._calibration_and_separators(self._twelve()))
         rhythm = next((tr for tr in self.traces if tr.rhythm), self.traces[0])
         self.overview_curve.setData(t, self.signal[:, rhythm.lead])
         self.overview.setXRange(0, rec.duration_s, padding=0.01)
         sig = self.signal[:: max(1, rec.n_samples // 20000), rhythm.lead]  # a sample is enough for a range
-        lo, hi = np.nanpercentile(sig, [0.5, 99.5]) if len(sig) else (0, 1)
+        sig = sig[np.isfinite(sig)]  # (not nanpercentile: its first call imports numpy.ma, 50 ms)
+        lo, hi = np.percentile(sig, [0.5, 99.5]) if len(sig) else (0, 1)
         self.overview.setYRange(lo, hi, padding=0.1)
         if reset_view:
             self._zoom_anchor = None
@@ -298,7 +310,10 @@ class LeadView(QWidget):
             self._apply_scale(x0=-0.45, y_top=self.traces[0].offset_mv + 2.5)
         self._draw_peaks()
 
-    def _calibration_and_separators(self, twelve: bool) -> pg.PlotDataItem:
+    def _twelve(self) -> bool:
+        return self.state.layout == "12-lead" and leadlayout.has_twelve_leads(self.record)
+
+    def _calibration_and_separators(self, twelve: bool) -> tuple[np.ndarray, np.ndarray]:
         """A 1 mV calibration pulse left of every row, and the column boundaries of a 12-lead."""
         xs, ys = [], []
         for offset in sorted({tr.offset_mv for tr in self.traces}):
@@ -312,8 +327,7 @@ class LeadView(QWidget):
                 if not tr.rhythm and tr.t0 > 0:
                     xs += [tr.t0, tr.t0, np.nan]
                     ys += [tr.offset_mv - 0.5, tr.offset_mv + 0.5, np.nan]
-        return pg.PlotDataItem(np.array(xs), np.array(ys), connect="finite",
-                               pen=pg.mkPen(palette.TRACE, width=1.3))
+        return np.array(xs, dtype=float), np.array(ys, dtype=float)
 
     # ---- physical scale --------------------------------------------------------------------
     def pixels_per_unit(self) -> tuple[float, float]:

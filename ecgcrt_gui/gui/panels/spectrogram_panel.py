@@ -93,7 +93,7 @@ class SpectrogramPanel(QWidget):
             self._clear("No spectrograms yet." if assessment is None else
                         "No beat could be turned into a model input (see the warnings).")
             return
-        from ecgcrt_gui.core.signal.spectrogram import image_axes
+        from ecgcrt_gui.core.signal.geometry import image_axes  # light: no scipy on the GUI thread
 
         t_ms, f_hz = image_axes()
         # Pixel centres sit on the axis values: the image spans half a step beyond the first and last.
