@@ -59,3 +59,7 @@ XVFB_PACKAGES := xvfb libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-
 screenshots: venv
 	@command -v xvfb-run >/dev/null || (apt-get update -qq && apt-get install -y -qq $(XVFB_PACKAGES))
 	env QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1920x1200x24 -dpi 96" nice $(PY) scripts/screenshots.py docs/screenshots
+	# The main window as it first opens on a laptop, a desktop and a 4K display at 200 % (issue 17).
+	env QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1366x768x24 -dpi 96" nice $(PY) scripts/screenshots.py docs/screenshots --screen 1366x768
+	env QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1920x1080x24 -dpi 96" nice $(PY) scripts/screenshots.py docs/screenshots --screen 1920x1080
+	env QT_QPA_PLATFORM=xcb QT_SCALE_FACTOR=2 xvfb-run -a -s "-screen 0 3840x2160x24 -dpi 192" nice $(PY) scripts/screenshots.py docs/screenshots --screen 3840x2160@2x

@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", default="docs/screenshots", type=Path)
     parser.add_argument("--model", type=Path, help="CRT weights to use instead of the bundled model")
+    parser.add_argument("--screen", metavar="NAME", help="only the main window as it first opens on this display "
+                        "(its size as the window itself chooses), saved as main_NAME.png")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -38,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
 
     settings().clear()
     window = MainWindow(show_dialogs=False)
-    window.resize(WIDTH, HEIGHT)
+    if not args.screen:  # with --screen the window places itself, as on a first launch
+        window.resize(WIDTH, HEIGHT)
     window.show()
     session = window.session
     if args.model:  # verified like a user's weights, before the first analysis
@@ -64,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
         print(args.out / name)
 
     analysed(DEMO_ECG)
+    if args.screen:
+        save(window, f"main_{args.screen}.png")
+        window.close()
+        settings_dir.cleanup()
+        return 0
     session.select_beat(3)
     save(window, "main_12lead.png")
     save(window.docks["spectrogram"], "beat_spectrogram.png")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QMargins, QRect, QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -25,6 +24,7 @@ from ecgcrt_gui.core.text import number, seconds
 from ecgcrt_gui.gui import worker_process
 from ecgcrt_gui.gui.dialogs import ModelCardDialog
 from ecgcrt_gui.gui.export import default_folder
+from ecgcrt_gui.gui.labels import ElidedLabel
 from ecgcrt_gui.gui.leads.leadview import LeadView
 from ecgcrt_gui.gui.panels.guideline_panel import GuidelinePanel
 from ecgcrt_gui.gui.panels.prediction_panel import PredictionPanel
@@ -33,6 +33,9 @@ from ecgcrt_gui.gui.session import Session
 from ecgcrt_gui.gui.viewstate import LAYOUTS, ViewState
 
 TITLE = "ECG-CRT — for research use; not a medical device"
+DEFAULT_SIZE = (1680, 1000)  # where the screen has room (the 12-lead at true scale); else its available area
+FRAME_ALLOWANCE = QMargins(8, 34, 8, 8)  # room left for the window manager's frame before it is known
+RECORD_TIP = "The record on screen: file, format, leads, sampling rate, length, patient"
 MAX_RECENT = 8
 DEVICES = (("auto", "Automatic (GPU if usable)"), ("cpu", "CPU"), ("cuda", "CUDA GPU"))
 
@@ -70,9 +73,6 @@ class MainWindow(QMainWindow):
         }
         # The right column runs the full height; the spectrogram sits under the leads only.
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.docks["prediction"], self.docks["guideline"]], [330, 650], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["prediction"]], [500], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["spectrogram"]], [270], Qt.Orientation.Vertical)
         self._build_status_bar()
         self._build_menus()
         s = self.session
@@ -103,12 +103,11 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.record_label = QLabel("No ECG open")
-        self.record_label.setToolTip("The record on screen: file, format, leads, sampling rate, length, patient")
-        self.scale_label = QLabel("")
-        self.scale_label.setToolTip("Paper speed, gain, which signal is drawn (baseline-corrected by the display's "
-                                    "high-pass, or as recorded: View > Raw signal) and zoom; “true scale” means 1 mm "
-                                    "on screen is 1 mm of ECG paper (from the screen's physical size)")
+        # Both shorten with an ellipsis on a narrow window; their tooltips always hold the whole line.
+        self.record_label = ElidedLabel("No ECG open", RECORD_TIP)
+        self.scale_label = ElidedLabel("", "Paper speed, gain, which signal is drawn (baseline-corrected by the "
+                                       "display's high-pass, or as recorded: View > Raw signal) and zoom; “true scale” "
+                                       "means 1 mm on screen is 1 mm of ECG paper (from the screen's physical size)")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(220)
@@ -116,8 +115,8 @@ class MainWindow(QMainWindow):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop the running task (Esc)")
         self.cancel_button.clicked.connect(self.session.cancel)
-        bar.addWidget(self.record_label, 1)
-        bar.addPermanentWidget(self.scale_label)
+        bar.addWidget(self.record_label, 3)
+        bar.addPermanentWidget(self.scale_label, 2)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
         self.progress.hide()
@@ -222,14 +221,7 @@ class MainWindow(QMainWindow):
     # ---- settings --------------------------------------------------------------------------
     def _restore_settings(self) -> None:
         s = settings()
-        geometry = s.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1500, 950)
-        state = s.value("state")
-        if state is not None:
-            self.restoreState(state)
+        self._place(s.value("geometry"), s.value("state"))
         self.lead_view.set_paper(float(s.value("paper_speed", 25.0)), float(s.value("gain", 10.0)))
         layout = str(s.value("layout", LAYOUTS[0]))
         if layout in LAYOUTS:
@@ -238,6 +230,44 @@ class MainWindow(QMainWindow):
         self.guideline_panel.set_guideline(str(s.value("guideline", "esc2021")))
         self.set_device(str(s.value("device", "auto")))
         self._fill_recent()
+
+    def available(self) -> QRect:
+        """The screen's area for windows (taskbar and panels excluded)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
+
+    def _place(self, geometry, state) -> None:
+        """The remembered geometry and dock layout where they still fit the screen, else a default that does."""
+        if geometry is not None and self.restoreGeometry(geometry) and fits(self.geometry(), self.available()):
+            if state is not None:
+                self.restoreState(state)
+            return
+        self.setWindowState(Qt.WindowState.WindowNoState)
+        area = self.available()
+        width = min(DEFAULT_SIZE[0], area.width() - FRAME_ALLOWANCE.left() - FRAME_ALLOWANCE.right())
+        height = min(DEFAULT_SIZE[1], area.height() - FRAME_ALLOWANCE.top() - FRAME_ALLOWANCE.bottom())
+        self.resize(width, height)
+        self.move(area.left() + (area.width() - width) // 2, area.top() + FRAME_ALLOWANCE.top())
+        # The docks in proportion: the lead view keeps most of a small screen.
+        self.resizeDocks([self.docks["prediction"]], [int(min(500, max(320, 0.3 * width)))], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["spectrogram"]], [int(min(270, max(170, 0.28 * height)))], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["prediction"], self.docks["guideline"]], [int(0.42 * height), int(0.58 * height)],
+                         Qt.Orientation.Vertical)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._keep_on_screen()
+
+    def _keep_on_screen(self) -> None:
+        """Now that the frame is known: shrink and move the window until its frame lies on the screen."""
+        area, frame = self.available(), self.frameGeometry()
+        if self.isMaximized() or self.isFullScreen() or area.contains(frame):
+            return
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        self.resize(min(self.width(), area.width() - extra_w), min(self.height(), area.height() - extra_h))
+        frame = self.frameGeometry()
+        self.move(min(max(frame.left(), area.left()), area.right() - frame.width() + 1),
+                  min(max(frame.top(), area.top()), area.bottom() - frame.height() + 1))
 
     def _save_settings(self) -> None:
         s = settings()
@@ -357,8 +387,7 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             hr = f" · HR {a.heart_rate_bpm:.0f} bpm" if a.heart_rate_bpm else ""
             self.record_label.setText(record_summary(a.record) + hr + f" · {len(a.rpeaks)} beats")
-            if a.warnings:
-                self.record_label.setToolTip("Warnings:\n" + "\n".join(a.warnings))
+            self.record_label.set_tip(RECORD_TIP + ("\n\nWarnings:\n" + "\n".join(a.warnings) if a.warnings else ""))
 
     # ---- tasks and errors ------------------------------------------------------------------
     def _on_task_started(self, text: str) -> None:
@@ -479,3 +508,9 @@ def _scrolling(widget: QWidget) -> QScrollArea:
     area.setWidget(widget)
     area.setWidgetResizable(True)
     return area
+
+
+def fits(rect: QRect, area: QRect) -> bool:
+    """Whether a window's client area lies inside the screen's area with room for a title bar above it."""
+    return (area.contains(rect.topLeft()) and area.contains(rect.bottomRight())
+            and rect.height() + FRAME_ALLOWANCE.top() <= area.height())

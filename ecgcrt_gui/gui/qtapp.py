@@ -22,7 +22,23 @@ def make_app() -> QApplication:
     # Settings live under these names (also when a test harness made the QApplication).
     app.setApplicationName("ecgcrt-gui")
     app.setOrganizationName("ECG-CRT")
+    app.setWindowIcon(app_icon())
     import pyqtgraph as pg
 
     pg.setConfigOptions(antialias=True, foreground="k")
     return app
+
+
+def app_icon():
+    """The icon at every size the bundle has (16-512 px, and the SVG): Qt picks a sharp one at any scale."""
+    from PySide6.QtGui import QIcon
+
+    from ecgcrt_gui.core.support.resources import ICONS_DIR
+
+    icon = QIcon()
+    for png in sorted(ICONS_DIR.glob("ecgcrt-*.png")):
+        icon.addFile(str(png))
+    svg = ICONS_DIR / "ecgcrt.svg"
+    if svg.exists():
+        icon.addFile(str(svg))
+    return icon

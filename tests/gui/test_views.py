@@ -22,6 +22,7 @@ def test_paper_is_at_true_physical_scale(qtbot, window):
     qtbot.waitUntil(lambda: window.session.record is not None, timeout=30_000)
     view = window.lead_view
     mm = pixels_per_mm(view.screen())
+    view.true_scale()  # Ctrl+0: the record may have opened fitted to show every lead
     (x0, x1), (y0, y1) = view.vb.viewRange()
     assert view.vb.width() / (x1 - x0) == pytest.approx(25 * mm, rel=1e-3)   # 25 mm per second
     assert view.vb.height() / (y1 - y0) == pytest.approx(10 * mm, rel=1e-3)  # 10 mm per mV

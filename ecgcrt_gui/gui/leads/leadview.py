@@ -45,6 +45,7 @@ class LeadView(QWidget):
         self._trace_pool: list[tuple[pg.PlotDataItem, pg.TextItem]] = []
         self._caliper_points: list[tuple[float, float]] = []
         self._zoom_anchor: QPointF | None = None  # where the zoom now being applied is centred
+        self._fitted = False  # the view was fitted on open (gain stepped down or scaled), not chosen by the user
         self._syncing = False
         self._build()
         self._subscribe()
@@ -224,6 +225,7 @@ class LeadView(QWidget):
 
     def set_gain(self, mm_per_mv: float) -> None:
         """The user's gain: it ends a stepped-down fit."""
+        self._fitted = False
         self.state.fit_gain = None
         self.state.gain = mm_per_mv
 
@@ -305,9 +307,7 @@ class LeadView(QWidget):
         lo, hi = np.percentile(sig, [0.5, 99.5]) if len(sig) else (0, 1)
         self.overview.setYRange(lo, hi, padding=0.1)
         if reset_view:
-            self._zoom_anchor = None
-            self.state.zoom = 1.0
-            self._apply_scale(x0=-0.45, y_top=self.traces[0].offset_mv + 2.5)
+            self.open_view()
         self._draw_peaks()
 
     def _twelve(self) -> bool:
@@ -355,7 +355,13 @@ class LeadView(QWidget):
 
     def scale_text(self) -> str:
         zoom = "true scale" if abs(self.zoom - 1) < 1e-6 else f"zoom {self.zoom:.3g}x"
-        return f"{self.mm_per_s:g} mm/s · {self.mm_per_mv:g} mm/mV · {self.signal_text()} · {zoom}"
+        gain = f"{self.mm_per_mv:g} mm/mV"
+        if self.state.fit_gain is not None:
+            gain += f" (stepped down from {self.state.gain:g})"
+        text = f"{self.mm_per_s:g} mm/s · {gain} · {self.signal_text()} · {zoom}"
+        if self._fitted:
+            text += " · fitted so every lead shows (Ctrl+0: true scale)"
+        return text
 
     def signal_text(self) -> str:
         """Which signal is drawn, in words."""
@@ -366,6 +372,7 @@ class LeadView(QWidget):
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom both axes alike about anchor (default: the view's centre)."""
         self._zoom_anchor = anchor if anchor is not None else self.vb.viewRect().center()
+        self._fitted = False
         self.state.zoom = self.zoom * factor
         self._zoom_anchor = None
 
@@ -376,20 +383,44 @@ class LeadView(QWidget):
 
     def true_scale(self) -> None:
         """Zoom 1 at the user's own gain (a stepped-down fit ends)."""
+        self._fitted = False
         self._zoom_anchor = self.vb.viewRect().center()
         self.state.true_scale()
         self._zoom_anchor = None
+
+    def _extent(self, width_s: float) -> tuple[float, float, float]:
+        """(top mV, height mV, width s) of the layout's rows, over width_s seconds of its traces."""
+        top = self.traces[0].offset_mv + 2.5
+        return top, top - (min(tr.offset_mv for tr in self.traces) - 1.5), width_s + 0.6
 
     def fit(self) -> None:
         """Zoom (both axes alike) so that every row and the whole layout's width fit the view."""
         if not self.traces:
             return
-        top = self.traces[0].offset_mv + 2.5
-        height = top - (min(tr.offset_mv for tr in self.traces) - 1.5)
-        width = max(tr.t1 for tr in self.traces) + 0.6
+        self._fitted = False
+        top, height, width = self._extent(max(tr.t1 for tr in self.traces))
         k = pixels_per_mm(self.screen())
         self._set_zoom(min(self.vb.width() / (width * k * self.mm_per_s),
                            self.vb.height() / (height * k * self.mm_per_mv)))
+        self._apply_scale(x0=-0.45, y_top=top)
+
+    def open_view(self) -> None:
+        """A record's first view: every lead of the layout (rhythm strip included) over a printout's 10 s.
+
+        True scale where that fits. Where the rows are too tall, the gain steps down the standard way
+        (20 -> 10 -> 5 mm/mV) at the paper speed chosen; where even 5 mm/mV or the width does not fit,
+        the view is scaled as well. The status bar says so; Ctrl+0 goes back to true scale.
+        """
+        if not self.traces or self.vb.width() <= 1 or self.vb.height() <= 1:
+            return
+        top, height, width = self._extent(min(max(tr.t1 for tr in self.traces), leadlayout.PRINTOUT_S))
+        k = pixels_per_mm(self.screen())
+        steps = [g for g in sorted(GAINS_MM_MV, reverse=True) if g <= self.state.gain]
+        gain = next((g for g in steps if height * g * k <= self.vb.height()), steps[-1])
+        zoom = min(1.0, self.vb.width() / (width * k * self.mm_per_s), self.vb.height() / (height * k * gain))
+        self.state.fit_gain = gain if gain != self.state.gain else None
+        self._set_zoom(zoom)
+        self._fitted = self.state.fit_gain is not None or zoom < 1.0
         self._apply_scale(x0=-0.45, y_top=top)
 
     def show_time(self, t0: float, t1: float) -> None:

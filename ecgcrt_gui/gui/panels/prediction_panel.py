@@ -7,7 +7,9 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from ecgcrt_gui.gui.labels import WrapLabel
 
 DEMONSTRATION_NOTICE = ("Demonstration model: trained on real ECGs with simulated CRT outcomes. "
                         "For research use only; not a medical device.")
@@ -23,8 +25,7 @@ class PredictionPanel(QWidget):
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.notice = QLabel(DEMONSTRATION_NOTICE)
-        self.notice.setWordWrap(True)
+        self.notice = WrapLabel(DEMONSTRATION_NOTICE)  # a safety label: never clipped, never scrolled away
         self.notice.setStyleSheet("background:#fff3cd; color:#5c4400; border:1px solid #e0c060; padding:4px;")
         self.notice.setToolTip(DEMONSTRATION_TIP)
         self.notice.hide()
@@ -78,15 +79,25 @@ class PredictionPanel(QWidget):
         buttons.addWidget(self.load_button)
         buttons.addStretch(1)
 
+        # The notice stays on top, outside the scrolling part: on a short screen the rest scrolls under it.
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.probability)
+        inner.addWidget(self.verdict)
+        inner.addWidget(self.edited)
+        inner.addWidget(self.warnings)
+        inner.addWidget(self.hist, 1)
+        inner.addWidget(self.details)
+        inner.addLayout(buttons)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(body)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         box = QVBoxLayout(self)
         box.addWidget(self.notice)
-        box.addWidget(self.probability)
-        box.addWidget(self.verdict)
-        box.addWidget(self.edited)
-        box.addWidget(self.warnings)
-        box.addWidget(self.hist, 1)
-        box.addWidget(self.details)
-        box.addLayout(buttons)
+        box.addWidget(self.scroll, 1)
         session.assessmentChanged.connect(self.show_assessment)
         self.show_assessment(None)
 

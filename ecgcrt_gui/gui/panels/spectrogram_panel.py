@@ -38,7 +38,7 @@ class SpectrogramPanel(QWidget):
         self.canvas.setBackground("w")
         self.canvas.setToolTip("Short-time Fourier transform (Hamming window) of the selected beat, the "
                                "network's input: time from the R-peak (ms) against frequency (Hz)")
-        self.canvas.setMinimumHeight(220)
+        self.canvas.setMinimumHeight(150)  # the dock can be short on a 768-pixel screen; it grows with it
         self.plots: list[pg.PlotItem] = []
         self.images: list[pg.ImageItem] = []
         self.overlays: list[pg.ImageItem] = []
