@@ -11,8 +11,7 @@ import os
 import sys
 
 # A worker process the batch engine, the training dialog or the GUI (its pipeline) spawns re-runs this
-# executable: it must
-# become that worker here, not start a second GUI or CLI.
+# executable: it must become that worker here, not start a second GUI or CLI.
 multiprocessing.freeze_support()
 
 
