@@ -354,7 +354,7 @@ class LeadView(QWidget):
         self.scaleChanged.emit(self.scale_text())
 
     def scale_text(self) -> str:
-        zoom = "true scale" if abs(self.zoom - 1) < 1e-6 else f"zoom {self.zoom:.3g}x"
+        zoom = "true scale" if abs(self.zoom - 1) < 1e-6 else f"zoom {self.zoom:.2g}x"
         gain = f"{self.mm_per_mv:g} mm/mV"
         if self.state.fit_gain is not None:
             gain += f" (stepped down from {self.state.gain:g})"
