@@ -93,7 +93,7 @@ def draw_responses(measured: list[dict], seed: int) -> list[dict]:
     rng = np.random.default_rng(seed)
     rows = []
     for cand in measured:
-        qrs = float(cand["qrs_ms"])
+        qrs = round(float(cand["qrs_ms"]), 1)  # as the CSV states it, so that p_response can be redrawn from it
         if not qrs > QRS_INCLUSION_MS:  # also drops nan (not measurable)
             continue
         p = p_response(bool(int(cand["lbbb"])), qrs)
