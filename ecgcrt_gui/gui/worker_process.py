@@ -31,7 +31,7 @@ from ecgcrt_gui.core.errors import AnalysisCancelled, UserFacingError
 WARM_UP = ("ecgcrt_gui.gui.jobs", "ecgcrt_gui.core.io", "ecgcrt_gui.core.analysis", "ecgcrt_gui.core.model.inference",
            "torch")
 POLL_S = 0.05  # how often a waiting job looks at its cancel flag
-WORKER_NICENESS = 10  # the child's scheduling priority below the GUI's (POSIX; Windows keeps the default)
+WORKER_NICENESS = 5  # the child's scheduling priority below the GUI's (POSIX; Windows keeps the default)
 
 
 class WorkerDied(UserFacingError):
