@@ -83,8 +83,8 @@ def crossval_section(result: dict, results_dir: Path = RESULTS) -> str:
             pv = d["auc"].get("p_value_permutation")
             lines.append(f"| ResNet-{depth} | {ci_text(d['auc'])} | {'–' if pv is None else f'{pv:.3f}'} | "
                          + " | ".join(ci_text(d[k]) for k in ("accuracy", "sensitivity", "specificity")) + " |")
-        lines += ["", "p: two-sided paired permutation test of the pooled AUC difference (each ECG's two scores swapped "
-                  "at random, scipy.stats.permutation_test).", ""]
+        lines += ["", "p: two-sided paired permutation test of the pooled AUC difference (each ECG's two scores, as "
+                  "rank fractions, swapped at random, scipy.stats.permutation_test).", ""]
     stem = f"crossval_{c.get('name', '')}"
     for kind_, title in (("roc", "ROC curves"), ("calibration", "Calibration")):
         png = results_dir / f"{stem}_{kind_}.png"

@@ -7,7 +7,7 @@ bootstrap over patients, stratified by outcome (responders and non-responders re
 every resample has both classes and its AUC exists), by `scipy.stats.bootstrap` (percentile
 method). Two methods scored on the same folds are compared patient by patient: a paired bootstrap
 of the difference and a paired permutation test (`scipy.stats.permutation_test`, each patient's two
-scores swapped at random) for its p-value.
+scores, as rank fractions, swapped at random) for its p-value.
 """
 
 from __future__ import annotations
@@ -86,8 +86,10 @@ def paired_difference(y: np.ndarray, a: np.ndarray, b: np.ndarray, groups: np.nd
         return pooled_metrics(y[idx], a[:, idx], threshold) - pooled_metrics(y[idx], b[:, idx], threshold)
 
     result = _intervals(delta(np.arange(len(y))), _bootstrap(lambda p, n: delta(pick(p, n)), pos, neg, n_resamples, seed))
-    # Each ECG's two scores are exchangeable under "no difference": swap them at random, pair by pair.
-    both = np.concatenate([a, b], axis=1)
+    # Under "no difference" each ECG's two scores are exchangeable: swap them at random, pair by pair. AUC depends
+    # only on the ranks within a model, so the scores are swapped as within-repeat rank fractions: two models with
+    # differently scaled probabilities then exchange comparable values (the observed difference is unchanged).
+    both = np.concatenate([stats.rankdata(a, axis=1) / a.shape[1], stats.rankdata(b, axis=1) / b.shape[1]], axis=1)
     auc = METRICS.index("auc")
 
     def auc_difference(ia, ib):
