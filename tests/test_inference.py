@@ -229,3 +229,43 @@ def test_bundled_crt_model_predicts_on_the_demo_ecg():
 def test_bundled_aami_model_loads():
     bundle = load_default("aami")
     assert bundle.card["classes"] == AAMI_CLASSES and bundle.card["task"] == "aami_beats"
+
+
+def _mitdb_images(record, n: int) -> np.ndarray:
+    from ecgcrt_gui.core.signal import rpeaks, spectrogram
+
+    peaks = rpeaks.detect(record.signal, record.fs)[:n]
+    signal2, _, _ = spectrogram.model_signal(record)
+    return spectrogram.beat_images(signal2, record.fs, peaks)[0]
+
+
+@pytest.mark.parametrize("kind", ["aami", "crt"])
+def test_fast_cpu_path_gives_the_plain_models_logits(monkeypatch, mitdb100, kind):
+    """The oneDNN path (batch norm folded) on real beats: every class the same, logits within 1e-4."""
+    images = _mitdb_images(mitdb100, 600)
+    model = load_default(kind).model
+    monkeypatch.setattr(inference, "FAST_CPU", False)
+    plain = inference._forward(model, images, torch.device("cpu"))
+    monkeypatch.setattr(inference, "FAST_CPU", True)
+    fast = inference._forward(model, images, torch.device("cpu"))
+    assert inference._FAST_MODELS.get(model) is not None, "the fast path must apply to the bundled ResNet-18"
+    assert (fast.argmax(1) == plain.argmax(1)).all()
+    assert np.abs(fast - plain).max() < 1e-4
+
+
+def test_fast_cpu_path_falls_back_to_the_plain_model_it_cannot_convert():
+    class Branchy(torch.nn.Module):  # data-dependent control flow: torch.fx cannot trace it
+        def __init__(self):
+            super().__init__()
+            self.conv = torch.nn.Conv2d(2, 3, 3)
+
+        def forward(self, x):
+            y = self.conv(x).mean((2, 3))
+            return y if float(y.sum()) > 0 else -y
+
+    model = Branchy().eval()
+    images = np.random.default_rng(0).normal(size=(5, 2, 16, 16)).astype(np.float32)
+    out = inference._forward(model, images, torch.device("cpu"))
+    assert inference._FAST_MODELS[model] is None
+    with torch.inference_mode():
+        assert np.allclose(out, model(torch.from_numpy(images)).numpy())

@@ -9,6 +9,7 @@ import copy
 import functools
 import logging
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,11 @@ log = logging.getLogger(__name__)
 CRT_MODEL = MODELS_DIR / "crt_resnet18.pt"
 AAMI_MODEL = MODELS_DIR / "aami_resnet18.pt"
 _DEFAULTS = {"crt": CRT_MODEL, "aami": AAMI_MODEL}
-BATCH_SIZE = 256
+BATCH_SIZE = 1024  # beats per forward pass: larger batches use the CPU's matrix units better (~1.3x over 256)
+# On the CPU the networks run as oneDNN modules with batch norm folded into the convolutions (_fast_cpu):
+# the same logits to ~1e-5, about 2x faster. False runs the plain torch modules (the benchmark's "before").
+FAST_CPU = True
+_FAST_AGREEMENT = 1e-3  # largest logit difference from the plain model that the fast one may show on a probe
 RESPONDER = "responder"
 CUDA_REQUESTED_WARNING = "CUDA was requested but no usable GPU was found; ran on the CPU"
 
@@ -121,15 +126,53 @@ def _place(model: torch.nn.Module, device: torch.device) -> torch.nn.Module:
 
 
 def _forward(model: torch.nn.Module, images: np.ndarray, device: torch.device) -> np.ndarray:
-    """Logits float32 [k, classes], BATCH_SIZE images at a time; fp16 autocast on CUDA."""
+    """Logits float32 [k, classes], BATCH_SIZE images at a time; fp16 autocast on CUDA, oneDNN on the CPU."""
     import torch
 
+    fast = _fast_cpu(model, images) if device.type == "cpu" and FAST_CPU else None
     outputs = []
     with torch.inference_mode(), torch.autocast("cuda", dtype=torch.float16, enabled=device.type == "cuda"):
         for start in range(0, len(images), BATCH_SIZE):
             batch = torch.from_numpy(images[start:start + BATCH_SIZE]).to(device)
-            outputs.append(model(batch).float().cpu())
+            outputs.append((_mkldnn_forward(fast, batch) if fast is not None else model(batch)).float().cpu())
     return torch.cat(outputs).numpy()
+
+
+_FAST_MODELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # plain model -> fast one, or None
+
+
+def _mkldnn_forward(fast: torch.nn.Module, batch: torch.Tensor) -> torch.Tensor:
+    out = fast(batch.to_mkldnn())
+    return out.to_dense() if out.is_mkldnn else out
+
+
+def _fast_cpu(model: torch.nn.Module, images: np.ndarray) -> torch.nn.Module | None:
+    """The model for the CPU as oneDNN (MKLDNN) modules, batch norm folded into each convolution, made
+    once per model and checked against the plain model on the first beats it sees; None (use the
+    plain model) where torch lacks oneDNN, the network cannot be converted (a module torch.fx cannot
+    trace, an input branch oneDNN tensors do not fit) or the two disagree."""
+    if model in _FAST_MODELS:
+        return _FAST_MODELS[model]
+    import torch
+
+    fast = None
+    if torch.backends.mkldnn.is_available() and not model.training:
+        try:
+            from torch.fx.experimental.optimization import fuse
+            from torch.utils import mkldnn
+
+            candidate = mkldnn.to_mkldnn(fuse(copy.deepcopy(model)))
+            probe = torch.from_numpy(np.ascontiguousarray(images[:4], dtype=np.float32))
+            with torch.inference_mode():
+                gap = float((_mkldnn_forward(candidate, probe) - model(probe)).abs().max())
+            if gap <= _FAST_AGREEMENT:
+                fast = candidate
+            else:
+                log.warning("oneDNN model differs from the plain one by %.2g; using the plain model", gap)
+        except Exception:  # noqa: BLE001 - any conversion failure: the plain model is always right
+            log.debug("no oneDNN model for %s", type(model).__name__, exc_info=True)
+    _FAST_MODELS[model] = fast
+    return fast
 
 
 # What each task's model is, in words (the card's task names are code words).
