@@ -2,8 +2,8 @@
 
 Each lead is band-limited (0.5-40 Hz), resampled to WORK_FS and differentiated; around each
 R-peak every lead's |slope| is scaled from its isoelectric level (0) to its QRS peak (1). The QRS
-is bracketed where the largest of these over the clean leads stays above a threshold (bridging
-the brief dips at each wave's apex). Within the bracket each lead is read from the outside in: its
+is bracketed where the third most active clean lead (second of 3-5, the most active of 1-2) stays
+above a threshold (bridging the brief dips at each wave's apex). Within the bracket each lead is read from the outside in: its
 QRS begins where its scaled slope first reaches LEAD_FRACTION, walked outward to where it has
 settled on the isoelectric floor (found to a fraction of a sample), and ends likewise. The global
 onset is the edge that `lead_rank` leads show: between the two leads' edges on a two-lead Holter,
@@ -13,7 +13,7 @@ cannot stretch the QRS. Every step works on [beats x leads x window] arrays.
 Why per lead and by rank (issue 16). The rule before combined the leads instant by instant (the
 third-largest slope of 12, the largest of 2). On 2-lead Holter records (the QT Database) that
 reads the union of the two leads' QRS, ~20 ms longer than the cardiologist who marks one onset
-and one offset with both leads in view: his marks fall between the earlier and the later lead's
+and one offset with both leads in view: the marks fall between the earlier and the later lead's
 edge. On LUDB, whose cardiologists marked each lead on its own, the references are ranks of
 per-lead marks (benchmarks/bench_delineation.py). Reading each lead and ranking the edges is one
 rule for both. Read at the record's own rate, an edge also moved with fs (250 Hz read ~3 ms
