@@ -31,3 +31,19 @@ def test_a_successful_write_replaces_whole_with_normal_permissions(tmp_path):
     assert target.read_text(encoding="utf-8") == "new ✓"
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+def test_a_pipe_is_written_through_not_replaced(tmp_path):
+    """`--json /dev/stdout` or a FIFO: the rename would leave a regular file where the pipe was."""
+    import threading
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    write_text(fifo, "through the pipe")
+    reader.join(timeout=10)
+    assert received == ["through the pipe"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.fifo"]

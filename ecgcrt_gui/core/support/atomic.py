@@ -11,8 +11,15 @@ from pathlib import Path
 
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; once the block succeeds it replaces `path` in one step."""
+    """Yield a temporary path beside `path`; once the block succeeds it replaces `path` in one step.
+
+    A target that exists and is not a regular file (a FIFO, /dev/stdout, /dev/null) is yielded itself:
+    a rename would put a regular file where the device or pipe was, so it is written through instead.
+    """
     path = Path(path)
+    if path.exists() and not path.is_file() and not path.is_dir():
+        yield path
+        return
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
