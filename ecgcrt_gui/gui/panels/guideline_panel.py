@@ -140,22 +140,16 @@ class GuidelinePanel(QWidget):
     def _build_results(self) -> QGroupBox:
         self.results = QTextBrowser()
         self.results.setOpenExternalLinks(False)
-        self.results.setToolTip("Class of recommendation for CRT per guideline, the reason, and the inputs "
-                                "that are missing for a firmer answer")
-        self.results.setMinimumHeight(170)
-        results_box = QGroupBox("Guideline recommendation for CRT")
-        QVBoxLayout(results_box).addWidget(self.results)
-        return results_box
+        return _boxed(self.results, "Guideline recommendation for CRT", 170,
+                      "Class of recommendation for CRT per guideline, the reason, and the inputs "
+                      "that are missing for a firmer answer")
 
     def _build_criteria(self) -> QGroupBox:
         self.criteria = QTreeWidget()
         self.criteria.setHeaderLabels(["Status", "Criterion", "Leads that decided", "Measured"])
-        self.criteria.setToolTip("Strauss (2011) LBBB criteria and the other morphology checks: met, not met, "
-                                 "or not assessable with the leads in this record")
-        self.criteria.setMinimumHeight(160)
-        criteria_box = QGroupBox("Morphology criteria (Strauss 2011 and others)")
-        QVBoxLayout(criteria_box).addWidget(self.criteria)
-        return criteria_box
+        return _boxed(self.criteria, "Morphology criteria (Strauss 2011 and others)", 160,
+                      "Strauss (2011) LBBB criteria and the other morphology checks: met, not met, "
+                      "or not assessable with the leads in this record")
 
     def _connect(self) -> None:
         """Form edits go to the session at once; the session's results come back to the panel."""
@@ -328,3 +322,12 @@ def cart_reading_html(cart: DeviceReading) -> str:
     if cart.machine_statements:
         lines.append("<i>The cart's own:</i> " + html.escape(" · ".join(cart.machine_statements)))
     return "<br>".join(lines)
+
+
+def _boxed(widget: QWidget, title: str, min_height: int, tooltip: str) -> QGroupBox:
+    """`widget` alone in a titled group box, with its tooltip and least height."""
+    widget.setToolTip(tooltip)
+    widget.setMinimumHeight(min_height)
+    box = QGroupBox(title)
+    QVBoxLayout(box).addWidget(widget)
+    return box
