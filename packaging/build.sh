@@ -14,8 +14,12 @@ PYTHONWARNINGS=ignore::DeprecationWarning "$PY" -m PyInstaller --noconfirm --log
 
 # Strip torch's libraries here, not with strip=True in the spec: stripping every binary
 # breaks numpy's OpenBLAS, while torch's unstripped symbols are ~90 MB of dead weight.
+# matplotlib's extension modules and those of its dependencies kiwisolver and contourpy come
+# with their symbols too (kiwisolver's with 5 MB of debug information, 0.2 MB stripped).
 if command -v strip >/dev/null; then
     find "$BUNDLE/_internal/torch/lib" -type f -name '*.so*' -exec strip --strip-unneeded {} +
+    find "$BUNDLE/_internal/matplotlib" "$BUNDLE/_internal/kiwisolver" "$BUNDLE/_internal/contourpy" \
+        -type f -name '*.so' -exec strip --strip-unneeded {} +
 fi
 [ "${1:-}" = "--bundle-only" ] && exit 0
 

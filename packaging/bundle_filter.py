@@ -9,9 +9,11 @@ from __future__ import annotations
 import fnmatch
 import os
 
-# Python modules the app never imports at run time (dev tools, plotting, training, unused Qt).
+# Python modules the app never imports at run time (dev tools, training, unused Qt). matplotlib stays:
+# captum's attr package (the "Why?" attribution) imports pyplot and mpl_toolkits at import, though the app
+# never draws with it; only its Agg backend is collected (HOOKS_CONFIG) and its data is trimmed below.
 EXCLUDED_MODULES = (
-    "IPython", "jedi", "matplotlib", "tkinter", "_tkinter", "notebook", "pytest", "_pytest",
+    "IPython", "jedi", "tkinter", "_tkinter", "notebook", "pytest", "_pytest",
     "neurokit2", "sklearn", "tensorboard", "torch.utils.tensorboard", "aiohttp",
     "pyqtgraph.examples", "pyqtgraph.jupyter",
     "pyqtgraph.opengl",  # 3-D plots (needs PyOpenGL); pyqtgraph's 2-D curves still import PySide6.QtOpenGL
@@ -26,14 +28,29 @@ EXCLUDED_MODULES = (
     # ecgdatakit: the app uses its file parsers only, not its processing (a 64 MB denoising
     # network), plotting, anonymisation or command line.
     "ecgdatakit.processing", "ecgdatakit.plotting", "ecgdatakit.anonymize", "ecgdatakit.cli",
+    # pyqtgraph's "Matplotlib Window" exporter: the one importer of matplotlib's Qt backend; the app draws
+    # with pyqtgraph itself.
+    "pyqtgraph.widgets.MatplotlibWidget",
+    # pandas' DataFrame.plot, which the app never calls (pandas imports it only then).
+    "pandas.plotting._matplotlib",
 )
 
-# Folders of data/binaries never read at run time: headers, C++ test programs, Qt's QML.
+# PyInstaller hook options. matplotlib's hook would also collect the interactive backend the build machine
+# would pick (QtAgg here, TkAgg or MacOSX elsewhere); captum's import needs none, so only Agg, the
+# non-interactive one matplotlib falls back to.
+HOOKS_CONFIG = {"matplotlib": {"backends": ["Agg"]}}
+
+# Folders of data/binaries never read at run time: headers, C++ test programs, Qt's QML, matplotlib's extras.
 _DROPPED_DIRS = (
     "torch/include/", "torch/test/", "torch/share/", "torch/utils/tensorboard/",
     "caffe2/", "torchvision.libs/",
     "PySide6/Qt/qml/", "PySide6/Qt/translations/", "PySide6/Qt/metatypes/",
     "PySide6/include/", "PySide6/typesystems/", "PySide6/glue/",
+    # matplotlib's data beyond the matplotlibrc and style sheets its import reads: fonts (8.7 MB; read only
+    # to render text, and the app renders none with matplotlib), sample data for its examples, toolbar icons
+    # of the interactive backends, the Sphinx plot directive's template.
+    "matplotlib/mpl-data/fonts/", "matplotlib/mpl-data/sample_data/", "matplotlib/mpl-data/images/",
+    "matplotlib/mpl-data/plot_directive/",
 )
 
 # Single files: torch's test libraries and C++ test programs, Qt plugins for hardware or
@@ -53,6 +70,7 @@ _DROPPED_GLOBS = (
     "*/Qt/plugins/qmltooling/*", "*/Qt/plugins/tls/*", "*/Qt/plugins/networkinformation/*",
     "*/Qt/plugins/designer/*", "*/Qt/plugins/generic/*",
     "*.pyi", "*.h", "*.hpp", "*.cuh", "*.cmake", "*.lib",
+    "matplotlib/mpl-data/kpsewhich.lua",  # LaTeX text rendering (usetex) only
     "ecgdatakit/processing/*",  # its network weights (64 MB), should a hook ever collect them
     # The deeper AAMI backbones are starting points for training only (the app labels beats with ResNet-18),
     # and a deeper CRT bundle is the optional file opened from Model > Load weights: 47-85 MB each.

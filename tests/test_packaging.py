@@ -71,6 +71,8 @@ def test_launcher_picks_the_program_by_name(argv0, program, monkeypatch):
     "PySide6/Qt/plugins/platformthemes/libqgtk3.so", "ecgdatakit/processing/nn/weights/deepfade_exp_1_ddp.pt",
     "ecgcrt_gui/resources/models/aami_resnet101.pt",
     "ecgcrt_gui/resources/models/crt_resnet50.json",
+    "matplotlib/mpl-data/fonts/ttf/DejaVuSans.ttf", "matplotlib/mpl-data/sample_data/Stocks.csv",
+    "matplotlib/mpl-data/images/home.png", "matplotlib/mpl-data/kpsewhich.lua",
 ])
 def test_filter_drops_files_never_read(dest):
     assert _load("bundle_filter").is_dropped(dest)
@@ -83,6 +85,8 @@ def test_filter_drops_files_never_read(dest):
     "PySide6/Qt/plugins/imageformats/libqsvg.so", "ecgcrt_gui/resources/samples/00338_hr.dat",
     "ecgcrt_gui/resources/models/crt_resnet18.pt", "numpy.libs/libscipy_openblas64_-1.so",
     "reportlab/fonts/Vera.ttf", "torchvision/models/resnet.py", "ecgdatakit/parsing/codecs/xli.py",
+    "matplotlib/mpl-data/matplotlibrc", "matplotlib/mpl-data/stylelib/ggplot.mplstyle",
+    "matplotlib/backends/_backend_agg.cpython-311-x86_64-linux-gnu.so",
 ])
 def test_filter_keeps_what_the_app_reads(dest):
     assert not _load("bundle_filter").is_dropped(dest)
@@ -93,6 +97,25 @@ def test_filter_drops_test_modules_only():
     assert f.is_dropped_module("scipy.signal.tests.test_filter_design")
     assert not f.is_dropped_module("pandas.testing")  # pandas imports it at start-up
     assert not f.is_dropped_module("ecgcrt_gui.core.io")
+
+
+def test_captum_attr_imports_without_the_excluded_modules():
+    """The installer's "Why?": captum.attr (and the matplotlib it imports) with every excluded module missing."""
+    excluded = list(_load("bundle_filter").EXCLUDED_MODULES)
+    code = f"""
+import importlib.abc, sys
+class Excluded(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if any(name == m or name.startswith(m + ".") for m in {excluded!r}):
+            raise ModuleNotFoundError(f"{{name}} is left out of the installer", name=name)
+sys.meta_path.insert(0, Excluded())
+from captum.attr import IntegratedGradients
+print(sorted(m for m in sys.modules if m.startswith("matplotlib.backends.backend_")))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "backend_qt" not in out.stdout  # the import needs no interactive backend
+    assert _load("bundle_filter").HOOKS_CONFIG["matplotlib"]["backends"] == ["Agg"]
 
 
 def test_desktop_entry_is_valid():

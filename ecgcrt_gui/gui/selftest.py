@@ -1,7 +1,8 @@
 """`ecgcrt-gui --self-test`: the whole application, offscreen, on the demo ECG, in one run.
 
-Opens the demo ECG, runs the analysis with the bundled model, renders every panel, exports the
-PDF report and the JSON to a temporary folder and checks them. Prints one line; exit 0 or 1.
+Opens the demo ECG, runs the analysis with the bundled model, renders every panel, computes the
+attribution map ("Why?") of the selected beat, exports the PDF report and the JSON to a temporary
+folder and checks them. Prints one line; exit 0 or 1.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 ANALYSIS_TIMEOUT_S = 300.0
 EXPORT_TIMEOUT_S = 60.0
@@ -105,6 +108,23 @@ def _run(tmp: Path, t0: float) -> str:
     if window.lead_view.marker_count() != len(a.rpeaks):
         raise SelfTestFailure("the lead view does not mark every R-peak")
 
+    # "Why?": the attribution (captum, on the worker process) must run in this build too; the report
+    # exported below then carries its map.
+    explained = []  # connected after the panel's own handler, so the panel has drawn the map when this runs
+    session.attributionReady.connect(lambda _index, attribution: explained.append(attribution))
+    t_why = time.perf_counter()
+    window.spectrogram_panel.why_box.setChecked(True)
+    if not wait_until(lambda: explained or window.errors, ANALYSIS_TIMEOUT_S):
+        raise SelfTestFailure(f"the attribution map did not come within {ANALYSIS_TIMEOUT_S:.0f} s")
+    if failed():
+        raise SelfTestFailure(failed())
+    why_s = time.perf_counter() - t_why
+    maps = explained[0].maps
+    if not (np.isfinite(maps).all() and np.abs(maps).sum() > 0):
+        raise SelfTestFailure("the attribution map is empty")
+    if not window.spectrogram_panel.why_text.text().startswith("Vermillion pushed"):
+        raise SelfTestFailure("the spectrogram panel does not explain the attribution map")
+
     pdf, js = tmp / "report.pdf", tmp / "assessment.json"
     session.export(pdf, "pdf")
     session.export(js, "json")
@@ -129,8 +149,8 @@ def _run(tmp: Path, t0: float) -> str:
     qrs = f"QRS {a.delineation.qrs_duration_ms:.0f} ms" if a.delineation.qrs_duration_ms else "QRS not measurable"
     device = p.device_name if p.device == "cuda" else "CPU"
     return (f"self-test passed: demo {DEMO_ECG.stem}, {len(a.rpeaks)} beats, {qrs}, {a.morphology_label}, "
-            f"p={p.probability:.2f} on {device}, report {pages} page{'s' if pages > 1 else ''} "
-            f"in {time.perf_counter() - t0:.1f} s")
+            f"p={p.probability:.2f} on {device}, attribution map in {why_s:.1f} s, "
+            f"report {pages} page{'s' if pages > 1 else ''} in {time.perf_counter() - t0:.1f} s")
 
 
 if __name__ == "__main__":
