@@ -13,7 +13,6 @@ from training.table2 import METRIC_KEYS, PAPER, PAPER_NOTE, ci_text, mean_sd_tex
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "training" / "results"
-SPLITS = {"inter": "inter-patient (de Chazal DS1 -> DS2)", "intra": "intra-patient (beat-level stratified 80/20)"}
 
 
 def _load(path: Path) -> dict | None:
@@ -21,20 +20,6 @@ def _load(path: Path) -> dict | None:
         return json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-
-
-def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.1f}"
-
-
-def pretrain_section(result: dict) -> str:
-    test = result["test"]
-    head = (f"**ResNet-{result['depth']}, {SPLITS[result['split']]}**: "
-            f"overall accuracy {_pct(test['accuracy'])} % on {test['n_beats']} beats")
-    rows = ["| class | beats | Se % | +P % |", "|---|---:|---:|---:|"]
-    for c, m in test["per_class"].items():
-        rows.append(f"| {c} | {m['n']} | {_pct(m['sensitivity'])} | {_pct(m['positive_predictivity'])} |")
-    return "\n".join([head, "", *rows, "", f"Command: `{result['command']}` ({result.get('device', '?')}, {result['seconds']:.0f} s)", ""])
 
 
 def _paper_only_rows(methods) -> list[str]:
@@ -122,14 +107,10 @@ def bundles_section() -> str:
 
 
 def run(data: Path) -> str:
-    parts = ["## Training (pre-training on MIT-BIH, CRT cross-validation)", "",
+    parts = ["## Training (CRT cross-validation; the beat classifier's pre-training has its own section)", "",
              "Figures recorded by the training runs in `training/results/*.json`; "
              "`python -m training reproduce` regenerates them and the bundled weights.", ""]
-    found = []
-    for split in ("inter", "intra"):
-        found += [pretrain_section(r) for p in sorted(RESULTS.glob(f"pretrain_resnet*_{split}.json"))
-                  if (r := _load(p)) and "test" in r]
-    found += [crossval_section(r) for p in sorted(RESULTS.glob("crossval_*.json")) if (r := _load(p))]
+    found = [crossval_section(r) for p in sorted(RESULTS.glob("crossval_*.json")) if (r := _load(p))]
     parts += found or ["No results recorded yet: run `python -m training reproduce`.", ""]
     parts += ["Bundled models:", "", bundles_section()]
     return "\n".join(parts)

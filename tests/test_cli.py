@@ -112,7 +112,10 @@ def test_prediction_on_real_records_is_a_probability_and_repeatable(capsys):
     assert pred["probability"] == again["prediction"]["probability"]
     assert pred["n_beats"] >= 8 and pred["device"] == "cpu"
     assert pred["model"]["sha256"] and pred["label"] in {"responder", "non-responder"}
-    assert all(b["aami_class"] in {"N", "S", "V", "F", "Q"} for b in first["beats"])
+    assert first["beat_classifier"]["model"]["name"] == "aami_resnet18"
+    for b in first["beats"]:  # a class, or null ("not classified") with the classifier's reason
+        assert b["aami_class"] in {"N", "S", "V", "F", "Q"} or b["aami_status"] in {"uncertain", "no_input"}
+        assert b["aami_confidence"] is None or 0.2 <= b["aami_confidence"] <= 1.0
 
 
 def test_tampered_model_is_refused_with_exit_2(tmp_path, capsys):

@@ -24,7 +24,7 @@ def test_deep_resnet_takes_two_channel_beats_and_its_bundle_loads(tmp_path, dept
     with torch.inference_mode():
         assert model(x).shape == (3, 5)
     card = export_bundle(model, tmp_path / f"aami_resnet{depth}.pt", name=f"aami_resnet{depth}", task="aami_beats",
-                         depth=depth, classes=["N", "S", "V", "F", "Q"], demonstration=False)
+                         architecture=architecture(depth, 5), classes=["N", "S", "V", "F", "Q"], demonstration=False)
     bundle = load_bundle(tmp_path / f"aami_resnet{depth}.pt")
     assert bundle.card["architecture"]["depth"] == depth and bundle.card["weights_sha256"] == card["weights_sha256"]
     with torch.inference_mode():  # the float16 bundle reproduces the float32 network within half precision

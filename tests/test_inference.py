@@ -23,16 +23,18 @@ from ecgcrt_gui.core.model.inference import (
     load_default,
 )
 from ecgcrt_gui.core.model.network import architecture, build_model
+from ecgcrt_gui.core.signal.beat_context import FEATURES, record_template
 
 CRT_CLASSES = ["non-responder", "responder"]
 AAMI_CLASSES = ["N", "S", "V", "F", "Q"]
+CONTEXT = {"features": list(FEATURES), "hidden": 8, "template": True}
 
 
-def _make_bundle(path: Path, task: str, classes: list[str], seed: int) -> Path:
+def _make_bundle(path: Path, task: str, classes: list[str], seed: int, context: dict | None = None, **extra) -> Path:
     torch.manual_seed(seed)
-    model = build_model(architecture(18, len(classes)))
-    card = new_card(path.stem, "0.1", task, architecture(18, len(classes)), classes,
-                    decision_threshold=0.5, demonstration=True)
+    arch = architecture(18, len(classes), context)
+    model = build_model(arch).eval()
+    card = new_card(path.stem, "0.1", task, arch, classes, decision_threshold=0.5, demonstration=True, **extra)
     save_bundle(model.state_dict(), card, path)
     return path
 
@@ -44,12 +46,18 @@ def crt(tmp_path_factory) -> inference.ModelBundle:
 
 @pytest.fixture(scope="module")
 def aami(tmp_path_factory) -> inference.ModelBundle:
-    return load_bundle(_make_bundle(tmp_path_factory.mktemp("aami") / "aami.pt", "aami_beats", AAMI_CLASSES, 2))
+    return load_bundle(_make_bundle(tmp_path_factory.mktemp("aami") / "aami.pt", "aami_beats", AAMI_CLASSES, 2,
+                                    CONTEXT, calibration={"temperature": 2.0, "unclassified_below": 0.3}))
 
 
 @pytest.fixture(scope="module")
 def images() -> np.ndarray:
     return np.random.default_rng(0).normal(size=(7, 2, *DEFAULT_CONFIG.image_size)).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def context() -> np.ndarray:
+    return np.random.default_rng(1).uniform(0.5, 1.5, size=(7, len(FEATURES))).astype(np.float32)
 
 
 def _reference_probabilities(bundle, images: np.ndarray) -> np.ndarray:
@@ -70,11 +78,11 @@ def fake_gpu(monkeypatch) -> list[str]:
     ran_on = []
     real_forward = inference._forward
 
-    def forward(model, images, device):
+    def forward(model, images, device, *rest):
         ran_on.append(device.type)
         if device.type == "cuda":
             raise RuntimeError("CUDA error: an illegal memory access was encountered\nCUDA kernel errors ...")
-        return real_forward(model, images, device)
+        return real_forward(model, images, device, *rest)
 
     monkeypatch.setattr(inference, "_forward", forward)
     return ran_on
@@ -131,11 +139,42 @@ def test_models_are_used_only_for_their_task(crt, aami):
         BeatClassifier(crt, "cpu")
 
 
-def test_beat_classifier_labels_each_beat(aami, images):
-    labels = BeatClassifier(aami, "cpu").classify(images)
+def _reference_aami(bundle, images: np.ndarray, context: np.ndarray) -> np.ndarray:
+    """Calibrated probabilities by hand: the record's median image as template, logits / T."""
+    template = torch.from_numpy(record_template(images)[None])
     with torch.inference_mode():
-        expected = aami.model(torch.from_numpy(images)).argmax(dim=1).tolist()
-    assert labels == [AAMI_CLASSES[i] for i in expected]
+        logits = bundle.model(torch.from_numpy(images), torch.from_numpy(context), template,
+                              torch.zeros(len(images), dtype=torch.long))
+    return torch.softmax(logits.double() / bundle.card["calibration"]["temperature"], dim=1).numpy()
+
+
+def test_beat_classifier_labels_each_beat_above_its_threshold(aami, images, context):
+    classifier = BeatClassifier(aami, "cpu")
+    labels, confidence = classifier.classify(images, context)
+    expected = _reference_aami(aami, images, context)
+    np.testing.assert_allclose(confidence, expected.max(axis=1), rtol=1e-5)
+    assert classifier.threshold == 0.3
+    # the unclassified threshold is applied: None exactly where the calibrated top probability is below it
+    assert labels == [AAMI_CLASSES[i] if p >= 0.3 else None for i, p in zip(expected.argmax(axis=1), expected.max(axis=1))]
+    at = float(np.sort(confidence)[3])  # a threshold at the 4th most confident beat leaves the 3 below unclassified
+    strict = BeatClassifier(dataclasses.replace(aami, card={**aami.card, "calibration": {"temperature": 2.0,
+                                                                                         "unclassified_below": at}}), "cpu")
+    labels, _ = strict.classify(images, context)
+    assert sum(label is None for label in labels) == 3 and all((label is None) == (c < at) for label, c in zip(labels, confidence))
+
+
+def test_beat_classifier_needs_one_context_row_per_beat(aami, images, context):
+    with pytest.raises(BatchError, match="one row of RR features per beat image"):
+        BeatClassifier(aami, "cpu").classify(images, context[:3])
+    with pytest.raises(BatchError, match="at least two R-peaks"):
+        BeatClassifier(aami, "cpu").classify(images, np.full_like(context, np.nan))
+
+
+def test_beat_classifier_without_rr_input_is_refused(tmp_path):
+    old = load_bundle(_make_bundle(tmp_path / "aami_old.pt", "aami_beats", AAMI_CLASSES, 4))  # images alone, as before
+    with pytest.raises(BundleError, match=r"made for an earlier version of the app: it takes beat images alone, "
+                                          r"and this version also gives it each beat's RR intervals"):
+        BeatClassifier(old, "cpu")
 
 
 def test_choose_device_without_gpu(no_gpu):
@@ -175,7 +214,7 @@ def test_gpu_failure_mid_run_reruns_on_cpu(crt, images, fake_gpu):
     assert fake_gpu == ["cuda", "cpu", "cpu"]  # stays on the CPU once the GPU has failed
 
 
-def test_gpu_failure_while_loading_the_model_reruns_on_cpu(aami, images, fake_gpu, monkeypatch):
+def test_gpu_failure_while_loading_the_model_reruns_on_cpu(aami, images, context, fake_gpu, monkeypatch):
     def place(model, device):
         if device.type == "cuda":
             raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 MiB")
@@ -183,13 +222,13 @@ def test_gpu_failure_while_loading_the_model_reruns_on_cpu(aami, images, fake_gp
 
     monkeypatch.setattr(inference, "_place", place)
     classifier = BeatClassifier(aami, "cuda")
-    assert len(classifier.classify(images)) == len(images)
+    assert len(classifier.classify(images, context)[0]) == len(images)
     assert classifier.warnings == ["The GPU failed during the analysis (CUDA out of memory. Tried to allocate "
                                    "20.00 MiB); reran on the CPU"]
 
 
 def test_cpu_errors_are_not_retried(crt, images, monkeypatch):
-    def broken(model, images, device):
+    def broken(model, images, device, *rest):
         raise RuntimeError("mat1 and mat2 shapes cannot be multiplied")
 
     monkeypatch.setattr(inference, "_forward", broken)
@@ -231,26 +270,47 @@ def test_bundled_aami_model_loads():
     assert bundle.card["classes"] == AAMI_CLASSES and bundle.card["task"] == "aami_beats"
 
 
-def _mitdb_images(record, n: int) -> np.ndarray:
+def _mitdb_beats(record, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first n detected beats' images and RR features, as analysis.py makes them."""
     from ecgcrt_gui.core.signal import rpeaks, spectrogram
+    from ecgcrt_gui.core.signal.beat_context import rr_features
 
     peaks = rpeaks.detect(record.signal, record.fs)[:n]
     signal2, _, _ = spectrogram.model_signal(record)
-    return spectrogram.beat_images(signal2, record.fs, peaks)[0]
+    images, image_beats = spectrogram.beat_images(signal2, record.fs, peaks)
+    return images, rr_features(peaks, record.fs)[image_beats]
 
 
 @pytest.mark.parametrize("kind", ["aami", "crt"])
 def test_fast_cpu_path_gives_the_plain_models_logits(monkeypatch, mitdb100, kind):
-    """The oneDNN path (batch norm folded) on real beats: every class the same, logits within 1e-4."""
-    images = _mitdb_images(mitdb100, 600)
-    model = load_default(kind).model
+    """The oneDNN path (batch norm folded) on real beats: every class the same, logits within 1e-4. The
+    beat classifier's ResNet takes that path and its fusion head the ResNet's features with the RR features."""
+    images, context = _mitdb_beats(mitdb100, 600)
+    bundle = load_default(kind)
+    model = bundle.model
+    extra = (context,) if kind == "aami" else ()
+    if kind == "aami" and bundle.card["architecture"]["context"].get("template"):
+        extra += (record_template(images),)
     monkeypatch.setattr(inference, "FAST_CPU", False)
-    plain = inference._forward(model, images, torch.device("cpu"))
+    plain = inference._forward(model, images, torch.device("cpu"), *extra)
     monkeypatch.setattr(inference, "FAST_CPU", True)
-    fast = inference._forward(model, images, torch.device("cpu"))
-    assert inference._FAST_MODELS.get(model) is not None, "the fast path must apply to the bundled ResNet-18"
+    fast = inference._forward(model, images, torch.device("cpu"), *extra)
+    resnet = model.image if kind == "aami" else model
+    assert inference._FAST_MODELS.get(resnet) is not None, "the fast path must apply to the bundled ResNet-18"
     assert (fast.argmax(1) == plain.argmax(1)).all()
     assert np.abs(fast - plain).max() < 1e-4
+
+
+def test_fast_cpu_beat_classifier_gives_the_plain_models_classes(monkeypatch, mitdb100):
+    """BeatClassifier end to end (calibration, threshold) on both paths: the same class for every beat."""
+    images, context = _mitdb_beats(mitdb100, 600)
+    classifier = BeatClassifier(load_default("aami"), "cpu")
+    monkeypatch.setattr(inference, "FAST_CPU", False)
+    plain, plain_conf = classifier.classify(images, context)
+    monkeypatch.setattr(inference, "FAST_CPU", True)
+    fast, fast_conf = classifier.classify(images, context)
+    assert fast == plain
+    np.testing.assert_allclose(fast_conf, plain_conf, atol=1e-5)
 
 
 def test_fast_cpu_path_falls_back_to_the_plain_model_it_cannot_convert():

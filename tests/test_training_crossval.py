@@ -61,7 +61,10 @@ def test_reproduce_reduces_the_deeper_resnets_on_a_cpu_and_says_so():
     plan = reproduce.steps(command_parser(reproduce).parse_args(["--device", "cpu"]))
     pre = [" ".join(c) for c in plan["pretrain-all"]]
     assert [c.split("--depth ")[1].split()[0] for c in pre] == ["18", "50", "101"]
-    assert "--epochs 3 --beats-per-epoch 8000" in pre[0] and "--epochs 1 --beats-per-epoch 4000" in pre[2]
+    assert "--epochs 3 --beats-per-epoch 6000" in pre[0] and "--epochs 1 --beats-per-epoch 4000" in pre[2]
+    # each depth's DS1 cross-validation (its calibration) runs at the scale of the bundle it calibrates
+    cv_pre = [" ".join(c) for c in plan["pretrain-cv"]]
+    assert [c.replace("--split ds1-cv", "--split all") for c in cv_pre] == [c.split(" --export")[0] for c in pre]
     cv = " ".join(plan["crossval"][0])
     assert "--depths 18 50 101" in cv and "--epochs-by-depth 50=2 101=2 --beats-by-depth 50=600 101=200" in cv
     assert "--choose-depth" in plan["finetune"][0]

@@ -28,7 +28,10 @@ def test_learned_baselines_separate_an_easy_cohort():
 def test_aami_metrics_per_class():
     m = aami_metrics(np.array([0, 0, 0, 1, 2]), np.array([0, 0, 1, 1, 0]), ("N", "S", "V", "F", "Q"))
     assert m["accuracy"] == pytest.approx(0.6)
-    assert m["per_class"]["N"] == {"n": 3, "sensitivity": pytest.approx(2 / 3), "positive_predictivity": pytest.approx(2 / 3)}
+    assert m["per_class"]["N"] == {"n": 3, "sensitivity": pytest.approx(2 / 3), "positive_predictivity": pytest.approx(2 / 3),
+                                   "f1": pytest.approx(2 / 3)}
+    # macro F1 over the classes present (N, S, V): (2/3 + 2/3 + 0) / 3
+    assert m["macro_f1"] == pytest.approx(4 / 9) and m["per_class"]["V"]["f1"] == 0.0
     assert m["per_class"]["S"]["positive_predictivity"] == 0.5 and m["per_class"]["F"]["sensitivity"] is None
 
 

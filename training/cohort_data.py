@@ -50,15 +50,17 @@ def prepare(cohort: Cohort, workers: int = 1) -> CohortData:
 
 
 def new_crt_model(depth: int, pretrained: Path | None):
-    """ResNet with a 2-class head; with `pretrained`, every layer but the head from that bundle."""
+    """ResNet with a 2-class head; with `pretrained`, every layer but the head from that bundle's
+    image backbone (the beat classifier's ResNet; its RR branch and head are not carried over)."""
     from ecgcrt_gui.core.model.bundle import load_bundle
-    from ecgcrt_gui.core.model.network import architecture, build_model
+    from ecgcrt_gui.core.model.network import architecture, build_model, image_backbone_state
 
     model = build_model(architecture(depth, len(CRT_CLASSES)))
     if pretrained is not None:
         source = load_bundle(pretrained)
         if source.card["architecture"]["depth"] != depth:
             raise SystemExit(f"--pretrained {pretrained} is a ResNet-{source.card['architecture']['depth']}, not {depth}")
-        body = {k: v for k, v in source.model.state_dict().items() if not k.startswith("fc.")}
-        model.load_state_dict(body, strict=False)
+        missing, unexpected = model.load_state_dict(image_backbone_state(source.model), strict=False)
+        if unexpected or [k for k in missing if not k.startswith("fc.")]:
+            raise SystemExit(f"--pretrained {pretrained}: its image backbone does not fit a ResNet-{depth}")
     return model

@@ -50,11 +50,24 @@ def training_entry(data: str, command: str, seed: int, epochs: int, device: str,
     }
 
 
-def export_bundle(model, pt_path: Path, *, name: str, task: str, depth: int, classes: list[str], **card_extra) -> dict:
+def export_bundle(model, pt_path: Path, *, name: str, task: str, architecture: dict, classes: list[str], **card_extra) -> dict:
     """Save `model` as a bundle (float16 tensors: half the installer size) and return its card."""
     from ecgcrt_gui.core.model.bundle import new_card, save_bundle
-    from ecgcrt_gui.core.model.network import architecture
 
     state = {k: v.detach().cpu().half() if v.is_floating_point() else v.detach().cpu() for k, v in model.state_dict().items()}
-    card = new_card(name, card_extra.pop("version", "1.0"), task, architecture(depth, len(classes)), classes, **card_extra)
+    card = new_card(name, card_extra.pop("version", "1.0"), task, architecture, classes, **card_extra)
     return save_bundle(state, card, pt_path)
+
+
+def add_to_card(pt_path: Path, section: str, key: str, value) -> dict:
+    """Add `value` as card[section][key] to an exported bundle's card (the weights, and so their hash, stay)."""
+    import json
+
+    from ecgcrt_gui.core.model.bundle import card_path
+    from ecgcrt_gui.core.support.atomic import write_text
+
+    path = card_path(pt_path)
+    card = json.loads(path.read_text(encoding="utf-8"))
+    card.setdefault(section, {})[key] = value
+    write_text(path, json.dumps(card, indent=2, ensure_ascii=False) + "\n")
+    return card

@@ -84,6 +84,8 @@ def main(args: argparse.Namespace) -> dict:
 
 
 def _train_and_export(args, cohort, data, device, depth: int, out: Path, metrics: dict | None, choice: dict | None) -> dict:
+    from ecgcrt_gui.core.model.network import architecture
+
     seed_everything(args.seed)
     pretrained = None if args.scratch else Path(args.pretrained.format(depth=depth))
     model = new_crt_model(depth, pretrained)
@@ -97,7 +99,8 @@ def _train_and_export(args, cohort, data, device, depth: int, out: Path, metrics
               "cross_validation_design": {k: metrics["options"].get(k) for k in ("folds", "repeats", "scale_by_depth")},
               "cross_validation_command": metrics["command"]}
     card = export_bundle(
-        model, out / f"{name}.pt", name=name, task="crt_response", depth=depth, classes=CRT_CLASSES,
+        model, out / f"{name}.pt", name=name, task="crt_response", architecture=architecture(depth, len(CRT_CLASSES)),
+        classes=CRT_CLASSES,
         decision_threshold=THRESHOLD, demonstration=cohort.demonstration, intended_use=INTENDED_USE_CRT,
         training=training_entry(
             f"{len(data.rows)} patients' ECGs listed in {Path(cohort.path).name}", args.command_line, args.seed,

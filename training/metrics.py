@@ -13,14 +13,18 @@ def aami_metrics(y_true: np.ndarray, y_pred: np.ndarray, classes: tuple[str, ...
     per_class = {}
     for i, c in enumerate(classes):
         tp, support, predicted = cm[i, i], cm[i].sum(), cm[:, i].sum()
+        f1 = 2 * tp / (support + predicted) if support + predicted else None
         per_class[c] = {
             "n": int(support),
             "sensitivity": float(tp / support) if support else None,
             "positive_predictivity": float(tp / predicted) if predicted else None,
+            "f1": None if f1 is None else float(f1),
         }
+    present = [m["f1"] for m in per_class.values() if m["n"]]
     return {
         "accuracy": float(np.trace(cm) / max(cm.sum(), 1)),
         "n_beats": int(cm.sum()),
+        "macro_f1": float(np.mean(present)) if present else None,  # over the classes present in y_true
         "per_class": per_class,
         "confusion": {"rows_true_cols_pred": list(classes), "matrix": cm.tolist()},
     }

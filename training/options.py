@@ -32,7 +32,11 @@ def add_training(p: argparse.ArgumentParser, *, epochs: int, lr: float, beats_pe
     p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--beats-per-epoch", type=int, default=beats_per_epoch,
                    help="random beats drawn afresh each epoch (0 = all)")
-    p.add_argument("--no-amp", action="store_true", help="no float16 mixed precision on CUDA")
+    p.add_argument("--sample-power", type=float, default=0.0,
+                   help="each epoch's beats drawn with probability ∝ class count^-power (0 uniform, 1 classes alike)")
+    p.add_argument("--loss-power", type=float, default=0.5, help="loss weight of a class ∝ class count^-power")
+    p.add_argument("--no-amp", action="store_true",
+                   help="no mixed precision (float16 on CUDA, bfloat16 on a CPU with bf16 kernels)")
     p.add_argument("--checkpoint", type=Path, default=None, help="checkpoint file, rewritten every epoch")
     p.add_argument("--resume", action="store_true", help="continue from --checkpoint")
     p.add_argument("--stop-after", type=int, default=None, help="leave after N epochs of this run (resume later)")
@@ -42,7 +46,8 @@ def add_training(p: argparse.ArgumentParser, *, epochs: int, lr: float, beats_pe
 def train_options(args: argparse.Namespace, checkpoint: Path | None = None) -> TrainOptions:
     return TrainOptions(
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
-        beats_per_epoch=args.beats_per_epoch or None, seed=args.seed, amp=not args.no_amp,
+        beats_per_epoch=args.beats_per_epoch or None, sample_power=args.sample_power, loss_power=args.loss_power,
+        seed=args.seed, amp=not args.no_amp,
         checkpoint=checkpoint if checkpoint is not None else args.checkpoint, resume=args.resume,
         stop_after=args.stop_after,
     )

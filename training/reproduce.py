@@ -1,5 +1,6 @@
 """Rebuild every bundled artefact end to end from the shared data: demo_cohort.csv,
-aami_resnet<depth>, the pre-training and cross-validation results, crt_resnet<depth>.
+aami_resnet<depth> (DS1 cross-validation for its calibration, DS2 test, intra-patient test, then
+the bundle on every non-paced record), the pre-training and cross-validation results, crt_resnet<depth>.
 
 All three depths by default: ResNet-18, -50 and -101 are pre-trained, cross-validated side by side (Table 2)
 and the depth the cross-validation prefers is fine-tuned (training/finetune.py --choose-depth). On a CPU the
@@ -22,7 +23,7 @@ from training.options import RESULTS_DIR, add_common, run_command
 NAME = "reproduce"
 HELP = "rebuild the bundled models, cohort and results end to end"
 _MODULES = {m.NAME: m for m in (cohort_cmd, pretrain, crossval, finetune)}
-STEPS = ("cohort", "pretrain-inter", "pretrain-intra", "pretrain-all", "crossval", "finetune")
+STEPS = ("cohort", "pretrain-cv", "pretrain-inter", "pretrain-intra", "pretrain-all", "crossval", "finetune")
 # On a CPU the deeper ResNets cost 2.6x (50) and 6.9x (101) ResNet-18's training time per beat (measured on this
 # 2-core machine): they get fewer epochs and beats. {depth: (pretrain epochs, pretrain beats per epoch,
 # cross-validation epochs, cross-validation beats per epoch)}; ResNet-18 keeps the options' own scale.
@@ -37,7 +38,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--full-scale", action="store_true", help="no CPU_SCALE reduction of the deeper ResNets on a CPU")
     p.add_argument("--repeats", type=int, default=5, help="cross-validation repeats (x 5 folds)")
     p.add_argument("--pretrain-epochs", type=int, default=3)
-    p.add_argument("--beats-per-epoch", type=int, default=8000, help="pre-training beats drawn per epoch (0 = all)")
+    # 3 epochs x 6000 beats: the scale at which the beat classifier's recipe was chosen on DS1 (training/README.md)
+    p.add_argument("--beats-per-epoch", type=int, default=6000, help="pre-training beats drawn per epoch (0 = all)")
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--finetune-epochs", type=int, default=5)
     p.add_argument("--finetune-beats-per-epoch", type=int, default=1500,
@@ -77,9 +79,10 @@ def steps(args: argparse.Namespace) -> dict[str, list[list[str]]]:
         by_depth = (["--epochs-by-depth", *[f"{d}={s[2]}" for d, s in reduced.items()],
                      "--beats-by-depth", *[f"{d}={s[3]}" for d, s in reduced.items()]])
     split = {s: [["pretrain", *common, *train, *pre(d), "--split", s] + (["--export", _short(args.models)] if s == "all" else [])
-                 for d in args.depths] for s in ("inter", "intra", "all")}
+                 for d in args.depths] for s in ("ds1-cv", "inter", "intra", "all")}
     return {
         "cohort": [["cohort", *common, "--seed", str(args.cohort_seed), "--out", cohort]],
+        "pretrain-cv": split["ds1-cv"],
         "pretrain-inter": split["inter"],
         "pretrain-intra": split["intra"],
         "pretrain-all": split["all"],

@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 
 from ecgcrt_gui.core import device_reading, morphology
-from ecgcrt_gui.core.assessment import Assessment, update_guidelines
+from ecgcrt_gui.core.assessment import CLASSIFIED, NO_INPUT, PACED, UNCERTAIN, Assessment, BeatClasses, update_guidelines
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
 from ecgcrt_gui.core.errors import AnalysisCancelled
 from ecgcrt_gui.core.guidelines import engine as guideline
 from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
+from ecgcrt_gui.core.morphology.pacing import PacingEvidence, detect_pacing
 from ecgcrt_gui.core.record import EcgRecord
 from ecgcrt_gui.core.signal import beats as beats_mod
 from ecgcrt_gui.core.signal import rpeaks as rpeaks_mod
@@ -22,8 +23,10 @@ __all__ = ["AnalysisCancelled", "analyze", "update_guidelines"]
 
 Progress = Callable[[float, str], None]
 
-# Beats the AAMI classifier calls anything but normal (N) are left out of the QRS-duration median.
+# The QRS-duration median is taken over the dominant beats: those the classifier is sure are N
+# (in a paced record, the paced beats).
 _DOMINANT_CLASS = "N"
+_MIN_DOMINANT = 3  # fewer sure N beats than this: the median falls back to the beats not called ectopic
 
 
 def analyze(
@@ -32,6 +35,7 @@ def analyze(
     *,
     rpeaks: np.ndarray | None = None,
     model_path: str | Path | None = None,
+    beat_model_path: str | Path | None = None,
     device: str = "auto",
     morphology_override: str | None = None,
     predict: bool = True,
@@ -42,6 +46,7 @@ def analyze(
 
     rpeaks: user-edited R-peaks (sample indices); None detects them.
     model_path: a CRT bundle (.pt beside its .json card); None uses the bundled model.
+    beat_model_path: a beat-classifier (AAMI) bundle; None uses the bundled one.
     predict: False skips the networks (beat classes and CRT prediction).
     """
     cfg = DEFAULT_CONFIG
@@ -66,15 +71,16 @@ def analyze(
     warnings.extend(lead_warnings)
     images, image_beats = spectrogram.beat_images(signal2, record.fs, peaks, cfg)
 
+    pacing = detect_pacing(record.signal, record.fs, peaks) if len(peaks) else None
     aami = None
     if predict and len(image_beats):
         step(0.35, "Classifying beats")
-        aami = _classify_beats(images, image_beats, len(peaks), device, warnings)
+        aami = _classify_beats(images, image_beats, peaks, record.fs, pacing, beat_model_path, device, warnings)
 
     step(0.5, "Measuring QRS")
-    exclude = None if aami is None else np.array([c != _DOMINANT_CLASS for c in aami])
+    exclude = _qrs_exclusion(aami, warnings)
     sex = inputs.sex or record.meta.get("sex")
-    delineation, morph = morphology.measure(record, peaks, exclude=exclude, sex=sex)
+    delineation, morph = morphology.measure(record, peaks, exclude=exclude, sex=sex, pacing=pacing)
     warnings.extend(delineation.warnings)
     warnings.extend(device_reading.disagreements(record.device_reading, delineation.qrs_duration_ms, morph.label,
                                                  guideline.qrs_cutoffs_ms()))
@@ -97,7 +103,7 @@ def analyze(
         beats=beats,
         heart_rate_bpm=heart_rate,
         delineation=delineation,
-        aami_classes=aami,
+        beat_classes=aami,
         morphology=morph,
         morphology_label=label,
         model_leads=model_leads,
@@ -112,21 +118,52 @@ def analyze(
 
 
 def _classify_beats(
-    images: np.ndarray, image_beats: np.ndarray, n_beats: int, device: str, warnings: list[str]
-) -> list[str] | None:
-    """AAMI class per R-peak from the bundled beat classifier; None where it cannot run."""
+    images: np.ndarray, image_beats: np.ndarray, peaks: np.ndarray, fs: float, pacing: PacingEvidence | None,
+    model_path: str | Path | None, device: str, warnings: list[str],
+) -> BeatClasses | None:
+    """AAMI class per R-peak from the beat classifier (bundled, or `model_path`) and the pacing detector;
+    None where the classifier cannot run. The network never saw a paced beat: in a paced record each beat
+    with a pacemaker artefact is Q (paced) and no other beat is given the network's class."""
     from ecgcrt_gui.core.model import inference  # torch loads here, not at start-up
+    from ecgcrt_gui.core.signal.beat_context import rr_features
 
     try:
-        classifier = inference.BeatClassifier(inference.load_default("aami"), device=device)
-        labels = classifier.classify(images)
-    except inference.BundleError as exc:
+        bundle = inference.load_default("aami") if model_path is None else inference.load_bundle(model_path)
+        classifier = inference.BeatClassifier(bundle, device=device)
+        labels, confidence = classifier.classify(images, rr_features(peaks, fs, bundle.context)[image_beats])
+    except (inference.BundleError, inference.BatchError) as exc:
         warnings.append(f"Beat classes unavailable: {exc}")
         return None
-    classes = ["Q"] * n_beats  # beats without an image (cut by the record's edges) are unclassifiable
-    for i, label in zip(image_beats, labels):
-        classes[int(i)] = label
-    return classes
+    n = len(peaks)
+    classes: list[str | None] = [None] * n
+    conf: list[float | None] = [None] * n
+    status = [NO_INPUT] * n
+    for i, label, c in zip(image_beats, labels, confidence):
+        classes[int(i)], conf[int(i)], status[int(i)] = label, float(c), CLASSIFIED if label else UNCERTAIN
+    if pacing is not None and pacing.paced and pacing.stimulus_end is not None:
+        for i in range(n):
+            if pacing.stimulus_end[i] >= 0:
+                classes[i], status[i] = "Q", PACED
+            elif classes[i] is not None:
+                classes[i], status[i] = None, UNCERTAIN
+        warnings.append("Paced rhythm: beats with a pacemaker artefact are marked paced (Q); the beat classifier, "
+                        "trained on unpaced beats, gives no class to the others.")
+    return BeatClasses(classes, conf, status, classifier.threshold, bundle.info)
+
+
+def _qrs_exclusion(aami: BeatClasses | None, warnings: list[str]) -> np.ndarray | None:
+    """Beats left out of the QRS-duration median: all but the dominant beats the classifier is sure of."""
+    if aami is None:
+        return None
+    status = np.array(aami.status)
+    if (status == PACED).any():
+        return status != PACED
+    sure_n = np.array([c == _DOMINANT_CLASS for c in aami.classes])
+    if sure_n.sum() >= _MIN_DOMINANT:
+        return ~sure_n
+    warnings.append(f"The beat classifier is sure of fewer than {_MIN_DOMINANT} normal beats: the QRS duration "
+                    "is the median over every beat it did not call ectopic.")
+    return np.array([c is not None and c != _DOMINANT_CLASS for c in aami.classes])
 
 
 def _predict(images: np.ndarray, model_path: str | Path | None, device: str, warnings: list[str]):

@@ -21,6 +21,29 @@ if TYPE_CHECKING:  # the heavy types are only needed for hints
 
 SCHEMA = "ecgcrt.assessment/1"
 
+# Why a beat has the class it has, or none ("not classified": class None).
+CLASSIFIED = "classified"  # the beat classifier's class, its calibrated probability at least the threshold
+UNCERTAIN = "uncertain"  # not classified: below the threshold, or a paced record's beat without an artefact
+PACED = "paced"  # class Q (AAMI EC57: paced beats are Q) from the pacing detector, never the network's N/S/V
+NO_INPUT = "no_input"  # not classified: the beat's window runs past the record's edge (no image)
+
+
+@dataclass
+class BeatClasses:
+    """The AAMI class of each R-peak (None: not classified), the classifier's calibrated
+    top-class probability (None where it gave none) and the status saying why."""
+
+    classes: list[str | None]
+    confidence: list[float | None]
+    status: list[str]
+    threshold: float  # calibrated top-class probability below which a beat is not classified
+    model: dict  # {name, version, sha256}
+
+    def summary(self) -> dict:
+        """JSON-ready: the model, the threshold and how many beats each status holds."""
+        return {"model": dict(self.model), "unclassified_below": self.threshold,
+                "counts": {s: self.status.count(s) for s in (CLASSIFIED, UNCERTAIN, PACED, NO_INPUT)}}
+
 
 @dataclass
 class Assessment:
@@ -36,7 +59,8 @@ class Assessment:
     delineation: per-beat QRS onset/offset (sample index, -1 where not found), the global QRS
         duration in ms (median over the dominant beats; None where not measurable) and its spread
         (the IQR of the dominant beats' durations, each beat read on its own).
-    aami_classes: AAMI class per R-peak (N/S/V/F/Q, [n]); None where the beat classifier did not run.
+    beat_classes: AAMI class per R-peak (N/S/V/F/Q, or None: not classified), the classifier's calibrated
+        confidence and each beat's status (BeatClasses); None where the beat classifier did not run.
     morphology: what the criteria found (label, Strauss/AHA verdicts, every criterion).
     morphology_label: the label the guidelines use: `morphology.label`, or the clinician's own reading
         where they overrode it (to_json reports both, and whether it was overridden).
@@ -55,7 +79,7 @@ class Assessment:
     beats: Beats
     heart_rate_bpm: float | None
     delineation: Delineation
-    aami_classes: list[str] | None
+    beat_classes: BeatClasses | None
     morphology: Morphology
     morphology_label: str
     model_leads: list[str]
@@ -65,10 +89,16 @@ class Assessment:
     guidelines: list[GuidelineResult]
     warnings: list[str]
 
+    @property
+    def aami_classes(self) -> list[str | None] | None:
+        """The class of each R-peak (None: not classified), or None where the classifier did not run."""
+        return None if self.beat_classes is None else self.beat_classes.classes
+
     def to_json(self) -> dict[str, Any]:
         """The command-line contract (docs/ARCHITECTURE.md), schema ecgcrt.assessment/1; JSON-serialisable."""
         rec = self.record
         d = self.delineation
+        bc = self.beat_classes
         morphology = self.morphology.to_dict()
         morphology["measured_label"] = morphology["label"]
         morphology["label"] = self.morphology_label
@@ -98,10 +128,13 @@ class Assessment:
                     "end": int(self.beats.end[i]),
                     "qrs_on": _index(d.onsets[i]),
                     "qrs_off": _index(d.offsets[i]),
-                    "aami_class": self.aami_classes[i] if self.aami_classes else None,
+                    "aami_class": bc.classes[i] if bc else None,
+                    "aami_confidence": _round(bc.confidence[i], 4) if bc else None,
+                    "aami_status": bc.status[i] if bc else None,
                 }
                 for i in range(len(self.rpeaks))
             ],
+            "beat_classifier": bc.summary() if bc else None,
             "qrs_duration_ms": _round(d.qrs_duration_ms, 1),
             # the spread of the dominant beats' durations, each beat read on its own (25th, 75th percentile)
             "qrs_duration_iqr_ms": None if d.spread_ms is None else [round(v, 1) for v in d.spread_ms],

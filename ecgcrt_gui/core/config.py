@@ -1,7 +1,9 @@
-"""PreprocessConfig: every parameter that changes what the model sees, in one place.
+"""The parameters that change what the models see, in one place.
 
-The model card stores `to_dict()`; the app refuses weights whose card disagrees with the
-config it would use, so training and inference cannot drift apart.
+PreprocessConfig: the beat images (every model). BeatContextConfig: the RR-interval features
+beside the images that only the beat classifier takes. Each model card stores `to_dict()` of
+what its model was trained on; the app refuses weights whose card disagrees with the config it
+would use, so training and inference cannot drift apart.
 """
 
 from __future__ import annotations
@@ -13,8 +15,33 @@ from dataclasses import asdict, dataclass, fields
 from ecgcrt_gui.core.text import english_list
 
 
+class _Config:
+    """to_dict / from_dict / digest shared by the config dataclasses."""
+
+    _kind = "configuration"  # what its parameters are called in an error message
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict (tuples become lists)."""
+        return json.loads(json.dumps(asdict(self)))
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        """Inverse of to_dict; unknown keys are an error, not silently dropped."""
+        names = {f.name for f in fields(cls)}
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"unknown {cls._kind} parameters: {english_list(sorted(unknown))}")
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
+    def digest(self) -> str:
+        """Short stable hash: names caches and is checked against model cards."""
+        blob = json.dumps(self.to_dict(), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
-class PreprocessConfig:
+class PreprocessConfig(_Config):
+    _kind = "preprocessing"
     # Baseline wander removal: zero-phase Butterworth high-pass.
     highpass_hz: float = 0.5  # cut-off (Hz); below the slowest heart rate's fundamental
     highpass_order: int = 2  # Butterworth order (run forwards and backwards, so doubled)
@@ -38,23 +65,18 @@ class PreprocessConfig:
     fmax_hz: float = 60.0  # the image's frequency band is 0..fmax_hz
     image_size: tuple[int, int] = (64, 64)  # (H frequency rows, W time columns) of each image
 
-    def to_dict(self) -> dict:
-        """JSON-ready dict (tuples become lists)."""
-        return json.loads(json.dumps(asdict(self)))
 
-    @classmethod
-    def from_dict(cls, data: dict) -> PreprocessConfig:
-        """Inverse of to_dict; unknown keys are an error, not silently dropped."""
-        names = {f.name for f in fields(cls)}
-        unknown = set(data) - names
-        if unknown:
-            raise ValueError(f"unknown preprocessing parameters: {english_list(sorted(unknown))}")
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+@dataclass(frozen=True)
+class BeatContextConfig(_Config):
+    """The beat classifier's second input: each beat's RR intervals, raw and normalised
+    (core/signal/beat_context.py), which carry the prematurity a fixed-span image barely shows."""
 
-    def digest(self) -> str:
-        """Short stable hash: names caches and is checked against model cards."""
-        blob = json.dumps(self.to_dict(), sort_keys=True).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
+    _kind = "beat context"
+
+    local_intervals: int = 10  # RR intervals (centred on the beat) in its local median RR
+    min_rr_s: float = 0.15  # RR intervals are clipped to [min_rr_s, max_rr_s] (detection slips)
+    max_rr_s: float = 3.0
 
 
 DEFAULT_CONFIG = PreprocessConfig()
+DEFAULT_CONTEXT = BeatContextConfig()

@@ -20,6 +20,12 @@ AAMI_NAMES = {
     "Q": "unclassifiable or paced beat",
 }
 UNCLASSIFIED = QColor("#000000")
+NOT_CLASSIFIED_TIP = (
+    "Not classified: {sure}. Black where the classifier is not sure of the beat, where a paced record's beat shows "
+    "no pacemaker artefact (the classifier never saw paced rhythms), where the beat's window runs past the record's "
+    "edge, where the classifier is unavailable, or while an edit of the R-peaks is being analysed. Not-classified "
+    "beats are left out of the QRS-duration median."
+)
 QRS_SHADE = QColor(86, 180, 233, 55)       # sky blue, translucent: QRS onset to offset
 SELECTED_SHADE = QColor(240, 228, 66, 60)  # yellow, translucent: the selected beat
 SELECTED_OUTLINE = QColor("#b8a800")

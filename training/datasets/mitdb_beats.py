@@ -1,7 +1,9 @@
 """MIT-BIH Arrhythmia beats as AAMI-class spectrogram images (II and V1), cached on disk.
 
 Images are made by the app's own `spectrogram.model_signal` and `beat_images`, at the
-cardiologists' ANNOTATED R positions (the labels belong to those beats, not to ours).
+cardiologists' ANNOTATED R positions (the labels belong to those beats, not to ours); the
+context features by the app's `beat_context.rr_features` over every annotated beat of the
+record, and each record's template by `beat_context.record_template`.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ecgcrt_gui.core.config import DEFAULT_CONFIG, PreprocessConfig
+from ecgcrt_gui.core.config import DEFAULT_CONFIG, DEFAULT_CONTEXT, BeatContextConfig, PreprocessConfig
 from ecgcrt_gui.core.io.wfdb_reader import import_wfdb
+from ecgcrt_gui.core.signal.beat_context import record_template, rr_features
 from training.cache import IMAGE_SOURCES, cached
 
 AAMI_CLASSES = ("N", "S", "V", "F", "Q")
+MITDB_FS = 360.0
 # AAMI EC57 mapping of MIT-BIH beat symbols; every other symbol is not a beat.
 SYMBOL_TO_CLASS = {
     **dict.fromkeys("NLRej", "N"),
@@ -59,19 +63,31 @@ def record_beats(mitdb: Path, record: str, cfg: PreprocessConfig = DEFAULT_CONFI
     return cached("mitdb", record, cfg, lambda: _build_record(Path(mitdb) / record, cfg), IMAGE_SOURCES)
 
 
+def record_context(mitdb: Path, record: str, r: np.ndarray, cfg: BeatContextConfig = DEFAULT_CONTEXT) -> np.ndarray:
+    """RR features [k, F] of the beats at `r`, over all the record's annotated beats (as the app
+    computes them over all its R-peaks, not only the beats that have an image)."""
+    r_all, _ = annotated_beats(Path(mitdb) / record)
+    return rr_features(r_all, MITDB_FS, cfg)[np.searchsorted(r_all, r)]
+
+
 @dataclass
 class BeatSet:
-    """Beats of several records, concatenated; `record` holds each beat's record name."""
+    """Beats of several records, concatenated; `record` holds each beat's record name, `context`
+    its RR features, `templates` one median image per record (row `template_index` of each beat)."""
 
     images: np.ndarray
     labels: np.ndarray
     record: np.ndarray
+    context: np.ndarray
+    templates: np.ndarray
+    template_index: np.ndarray
 
     def __len__(self) -> int:
         return len(self.labels)
 
     def subset(self, idx: np.ndarray) -> BeatSet:
-        return BeatSet(self.images[idx], self.labels[idx], self.record[idx])
+        return BeatSet(self.images[idx], self.labels[idx], self.record[idx], self.context[idx], self.templates,
+                       self.template_index[idx])
 
     def class_counts(self) -> np.ndarray:
         return np.bincount(self.labels, minlength=len(AAMI_CLASSES))
@@ -85,7 +101,8 @@ def _build_parallel(mitdb: Path, records: list[str], cfg: PreprocessConfig, work
 
 
 def load_beats(
-    mitdb: Path, records: list[str] | tuple[str, ...], cfg: PreprocessConfig = DEFAULT_CONFIG, workers: int = 1
+    mitdb: Path, records: list[str] | tuple[str, ...], cfg: PreprocessConfig = DEFAULT_CONFIG, workers: int = 1,
+    context: BeatContextConfig = DEFAULT_CONTEXT,
 ) -> BeatSet:
     """All annotated beats of `records` (built with `workers` processes on a cold cache)."""
     if workers > 1:
@@ -95,4 +112,29 @@ def load_beats(
         images=np.concatenate([p["images"] for p in parts]),
         labels=np.concatenate([p["labels"] for p in parts]),
         record=np.concatenate([np.full(len(p["labels"]), r) for p, r in zip(parts, records)]),
+        context=np.concatenate([record_context(mitdb, r, p["r"], context) for p, r in zip(parts, records)]),
+        templates=np.stack([record_template(p["images"]) for p in parts]),
+        template_index=np.concatenate([np.full(len(p["labels"]), i) for i, p in enumerate(parts)]),
     )
+
+
+class BeatInputs:
+    """A BeatSet as the fused beat classifier's inputs: (images, context[, templates, template_index])."""
+
+    def __init__(self, beats: BeatSet, template: bool) -> None:
+        self.beats = beats
+        self.template = template
+
+    def __len__(self) -> int:
+        return len(self.beats)
+
+    def batch(self, idx: np.ndarray, device: str, train: bool = False) -> tuple:
+        import torch
+
+        b = self.beats
+        out = (torch.from_numpy(b.images[idx].astype(np.float32)).to(device),
+               torch.from_numpy(b.context[idx]).to(device))
+        if not self.template:
+            return out
+        rows, index = np.unique(b.template_index[idx], return_inverse=True)
+        return (*out, torch.from_numpy(b.templates[rows]).to(device), torch.from_numpy(index).to(device))

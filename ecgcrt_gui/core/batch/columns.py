@@ -53,13 +53,12 @@ def _joined(getter: Getter) -> Getter:
 
 
 def _beat_count(cls: str | None) -> Getter:
-    """Beats of AAMI class `cls` (None: without a class); empty where no beat has a class (the
-    classifier did not run)."""
+    """Beats of AAMI class `cls` (None: not classified); empty where the beat classifier did not run."""
     def get(result: dict) -> Any:
-        classes = [b.get("aami_class") for b in result.get("beats") or []]
-        if not any(c is not None for c in classes):
+        beats = result.get("beats") or []
+        if result.get("beat_classifier") is None and not any(b.get("aami_class") is not None for b in beats):
             return None
-        return sum(1 for c in classes if c == cls)
+        return sum(1 for b in beats if b.get("aami_class") == cls)
     return get
 
 
@@ -112,13 +111,15 @@ def _columns() -> tuple[Column, ...]:
         c("n_beats", "int", "R-peaks found", _n_beats),
         c("heart_rate_bpm", "float", "mean heart rate from the RR intervals, bpm", _path("heart_rate_bpm")),
     ]
-    cols += [c(f"beats_{k}", "int", f"beats the beat classifier calls AAMI class {k} (empty when it did not run)",
-               _beat_count(k)) for k in AAMI_CLASSES]
+    cols += [c(f"beats_{k}", "int", f"beats the beat classifier calls AAMI class {k} (empty when it did not run)"
+               + ("; paced beats are Q" if k == "Q" else ""), _beat_count(k)) for k in AAMI_CLASSES]
     cols += [
-        c("beats_unclassified", "int", "beats without a class (no image, or the classifier not sure)", _beat_count(None)),
+        c("beats_unclassified", "int", "beats not classified: the classifier's calibrated top-class probability below "
+          "its card's threshold, a paced record's beat without a pacemaker artefact, or no image", _beat_count(None)),
         c("qrs_duration_ms", "float", "global QRS duration, median over the dominant beats, ms", _path("qrs_duration_ms")),
         c("qrs_beats_used", "int", "beats the QRS median used", _path("qrs_beats", "used")),
-        c("qrs_beats_excluded", "int", "beats left out of the QRS median (ectopic, unmeasurable)",
+        c("qrs_beats_excluded", "int", "beats left out of the QRS median: all but those the classifier is sure are N "
+          "(in a paced record, all but the paced beats), and the unmeasurable",
           _path("qrs_beats", "excluded")),
         c("morphology", "str", "QRS morphology: LBBB, RBBB, IVCD, paced, normal, undetermined",
           _path("morphology", "label")),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecgcrt_gui.core.config import DEFAULT_CONFIG, PreprocessConfig
+from ecgcrt_gui.core.config import DEFAULT_CONFIG, DEFAULT_CONTEXT, BeatContextConfig, PreprocessConfig
 from ecgcrt_gui.core.errors import BundleError
 from ecgcrt_gui.core.support.atomic import atomic_path, write_text
 from ecgcrt_gui.core.text import english_list, label_from_key, number
@@ -31,6 +31,7 @@ class ModelBundle:
     card: dict
     model: torch.nn.Module  # eval mode, on the CPU
     config: PreprocessConfig
+    context: BeatContextConfig | None = None  # the beat classifier's RR-feature parameters
 
     @property
     def info(self) -> dict:
@@ -39,12 +40,16 @@ class ModelBundle:
 
 
 def new_card(name: str, version: str, task: str, architecture: dict, classes: list[str], **extra: Any) -> dict:
-    """A model card for this app's preprocessing; `extra` adds the rest (threshold, training, ...)."""
-    return {
+    """A model card for this app's preprocessing (and beat context, for a network that takes it);
+    `extra` adds the rest (threshold, training, ...)."""
+    card = {
         "schema": SCHEMA, "name": name, "version": version, "task": task, "architecture": architecture,
         "classes": list(classes), "preprocessing": DEFAULT_CONFIG.to_dict(),
-        "preprocessing_digest": DEFAULT_CONFIG.digest(), **extra,
+        "preprocessing_digest": DEFAULT_CONFIG.digest(),
     }
+    if "context" in architecture:
+        card["beat_context"] = DEFAULT_CONTEXT.to_dict()
+    return {**card, **extra}
 
 
 def card_path(pt_path: str | os.PathLike) -> Path:
@@ -122,6 +127,38 @@ def _shown(value) -> str:
     return number(value, 2) if isinstance(value, float) else str(value)
 
 
+def _check_context(card: dict) -> BeatContextConfig | None:
+    """The card's BeatContextConfig, if the network takes beat context and it equals the app's; None
+    for a network on images alone (a CRT model, or a beat classifier of an earlier version, whose
+    ResNet can still start a CRT model's transfer: the app's BeatClassifier refuses it)."""
+    from ecgcrt_gui.core.signal.beat_context import FEATURES
+
+    arch = card["architecture"] if isinstance(card["architecture"], dict) else {}
+    context = arch.get("context")
+    if context is None:
+        return None
+    if "beat_context" not in card:
+        raise BundleError("the model card describes a network that takes beat context but has no 'beat_context'")
+    try:
+        config = BeatContextConfig.from_dict(card["beat_context"])
+    except (TypeError, ValueError) as exc:
+        raise BundleError(f"the model card's beat_context cannot be used by this version of the app: {exc}") from None
+    differing = [
+        f"{label_from_key(f.name)} (model {_shown(getattr(config, f.name))}, app {_shown(getattr(DEFAULT_CONTEXT, f.name))})"
+        for f in fields(BeatContextConfig)
+        if getattr(config, f.name) != getattr(DEFAULT_CONTEXT, f.name)
+    ]
+    features = list(context.get("features", []))
+    if features != list(FEATURES):
+        differing.append(f"RR features (model {english_list(features) or 'none'}, app {english_list(FEATURES)})")
+    if differing:
+        raise BundleError(
+            "beat context mismatch: the model was trained on RR features this version of the app does not compute; "
+            f"differing parameters: {'; '.join(differing)}"
+        )
+    return config
+
+
 def _fit_state_dict(model: torch.nn.Module, state: dict, arch: dict) -> None:
     """Load `state` into `model` (as float32), or say plainly how it does not fit."""
     expected = model.state_dict()
@@ -153,6 +190,7 @@ def load_bundle(pt_path: str | os.PathLike) -> ModelBundle:
             f"the weights file {pt_path.name} does not match its model card: it may be corrupted or altered"
         )
     config = _check_preprocessing(card)
+    context = _check_context(card)
     arch = card["architecture"]
     if not isinstance(arch, dict) or arch.get("num_classes") != len(card["classes"]):
         raise BundleError("the model card is inconsistent: its architecture's number of classes differs from its "
@@ -168,4 +206,4 @@ def load_bundle(pt_path: str | os.PathLike) -> ModelBundle:
     if not isinstance(state, dict):
         raise BundleError(f"the weights file {pt_path.name} does not hold network weights (a PyTorch state dictionary)")
     _fit_state_dict(model, state, arch)
-    return ModelBundle(path=pt_path, card=card, model=model.eval(), config=config)
+    return ModelBundle(path=pt_path, card=card, model=model.eval(), config=config, context=context)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AAMI_MODEL", "CRT_MODEL", "BatchError", "BeatClassifier", "BundleError", "ModelBundle", "Prediction",
-    "Predictor", "aggregate", "beat_influence", "choose_device", "load_bundle", "load_default",
+    "Predictor", "aggregate", "beat_influence", "choose_device", "load_bundle", "load_default", "unclassified_below",
 ]
 
 log = logging.getLogger(__name__)
@@ -125,16 +125,31 @@ def _place(model: torch.nn.Module, device: torch.device) -> torch.nn.Module:
     return model if device.type == "cpu" else copy.deepcopy(model).to(device)
 
 
-def _forward(model: torch.nn.Module, images: np.ndarray, device: torch.device) -> np.ndarray:
-    """Logits float32 [k, classes], BATCH_SIZE images at a time; fp16 autocast on CUDA, oneDNN on the CPU."""
+def _forward(model: torch.nn.Module, images: np.ndarray, device: torch.device,
+             context: np.ndarray | None = None, template: np.ndarray | None = None) -> np.ndarray:
+    """Logits float32 [k, classes], BATCH_SIZE beats at a time; fp16 autocast on CUDA, oneDNN on the CPU.
+    `context` [k, F]: a beat classifier's per-beat RR features; `template` [2, H, W]: the record's template."""
     import torch
 
-    fast = _fast_cpu(model, images) if device.type == "cpu" and FAST_CPU else None
+    # A beat classifier's ResNet runs like any other (oneDNN on the CPU); its small fusion head takes
+    # the ResNet's features with the RR features as plain tensors.
+    resnet = model if context is None else model.image
+    fast = _fast_cpu(resnet, images) if device.type == "cpu" and FAST_CPU else None
+
+    def image_features(batch: torch.Tensor) -> torch.Tensor:
+        return (_mkldnn_forward(fast, batch) if fast is not None else resnet(batch)).float()
+
     outputs = []
     with torch.inference_mode(), torch.autocast("cuda", dtype=torch.float16, enabled=device.type == "cuda"):
+        template_feats = None if template is None else image_features(torch.from_numpy(template[None]).to(device))
         for start in range(0, len(images), BATCH_SIZE):
             batch = torch.from_numpy(images[start:start + BATCH_SIZE]).to(device)
-            outputs.append((_mkldnn_forward(fast, batch) if fast is not None else model(batch)).float().cpu())
+            if context is None:
+                outputs.append(image_features(batch).cpu())
+                continue
+            ctx = torch.from_numpy(context[start:start + BATCH_SIZE]).to(device)
+            beat_templates = None if template_feats is None else template_feats.expand(len(batch), -1)
+            outputs.append(model.fuse(image_features(batch), ctx, beat_templates).float().cpu())
     return torch.cat(outputs).numpy()
 
 
@@ -190,27 +205,29 @@ class _Runner:
         self.device, self.device_name, self.warnings = choose_device(device)
         self._model: Any = None
 
-    def logits(self, images: np.ndarray) -> tuple[np.ndarray, float]:
+    def logits(self, images: np.ndarray, context: np.ndarray | None = None,
+               template: np.ndarray | None = None) -> tuple[np.ndarray, float]:
         """(logits [k, classes], seconds spent in the network)."""
         import torch
 
         images = self._check(images)
+        args = (images, context, template)
         start = time.perf_counter()
         try:
-            out = self._logits_on_device(images)
+            out = self._logits_on_device(*args)
         except RuntimeError as exc:  # CUDA errors (OOM, illegal access, lost device) are RuntimeErrors
             if self.device.type == "cpu":
                 raise
             log.debug("GPU failed, rerunning on the CPU", exc_info=True)
             self.warnings.append(f"The GPU failed during the analysis ({_first_line(exc)}); reran on the CPU")
             self.device, self.device_name, self._model = torch.device("cpu"), _cpu_name(), None
-            out = self._logits_on_device(images)
+            out = self._logits_on_device(*args)
         return out, time.perf_counter() - start
 
-    def _logits_on_device(self, images: np.ndarray) -> np.ndarray:
+    def _logits_on_device(self, images: np.ndarray, context: np.ndarray | None, template: np.ndarray | None) -> np.ndarray:
         if self._model is None:
             self._model = _place(self.bundle.model, self.device)
-        return _forward(self._model, images, self.device)
+        return _forward(self._model, images, self.device, context, template)
 
     def _check(self, images: np.ndarray) -> np.ndarray:
         images = np.asarray(images)
@@ -295,17 +312,53 @@ class Predictor:
         )
 
 
+def unclassified_below(card: dict) -> float:
+    """The calibrated top-class probability below which a beat is left "not classified" (card's calibration)."""
+    return float(card.get("calibration", {}).get("unclassified_below", 0.0))
+
+
 class BeatClassifier:
-    """AAMI class (N/S/V/F/Q) of each beat image [k, 2, H, W]."""
+    """AAMI class (N/S/V/F/Q) of each beat of one record, from its image and its RR features.
+
+    Probabilities are calibrated by the card's temperature; a beat whose top-class probability
+    is below the card's `unclassified_below` threshold gets no class (None): both were chosen on
+    training data alone (DS1 out-of-fold predictions, training/README.md).
+    """
 
     def __init__(self, bundle: ModelBundle, device: str = "auto") -> None:
         self._runner = _Runner(bundle, device, "aami_beats")
+        if bundle.context is None:
+            raise BundleError(
+                f"the beat classifier {bundle.card['name']} was made for an earlier version of the app: it takes beat "
+                "images alone, and this version also gives it each beat's RR intervals. Use the bundled classifier, "
+                "or retrain it with: python -m training pretrain --split all --export FOLDER"
+            )
         self.classes = list(bundle.card["classes"])
+        self.temperature = float(bundle.card.get("calibration", {}).get("temperature", 1.0))
+        self.threshold = unclassified_below(bundle.card)
+        self._template = bool(bundle.card["architecture"]["context"].get("template"))
 
     @property
     def warnings(self) -> list[str]:
         return list(self._runner.warnings)
 
-    def classify(self, images: np.ndarray) -> list[str]:
-        logits, _ = self._runner.logits(images)
-        return [self.classes[i] for i in logits.argmax(axis=1)]
+    def probabilities(self, images: np.ndarray, context: np.ndarray) -> np.ndarray:
+        """Calibrated class probabilities [k, classes] of all the beats of ONE record (images
+        [k, 2, H, W], context [k, F] from beat_context.rr_features): their median is the record's template."""
+        from ecgcrt_gui.core.signal.beat_context import record_template
+
+        context = np.asarray(context, dtype=np.float32)
+        if context.shape != (len(images), len(self._runner.bundle.card["architecture"]["context"]["features"])):
+            raise BatchError(f"beat context must be one row of RR features per beat image, got shape {list(context.shape)}")
+        if not np.isfinite(context).all():
+            raise BatchError("beat context needs at least two R-peaks (RR intervals) per record")
+        template = record_template(images) if self._template and len(images) else None
+        logits, _ = self._runner.logits(images, context, template)
+        return _softmax(logits.astype(np.float64) / self.temperature)
+
+    def classify(self, images: np.ndarray, context: np.ndarray) -> tuple[list[str | None], np.ndarray]:
+        """(class per beat, None where the top-class probability is below the threshold; that probability)."""
+        p = self.probabilities(images, context)
+        top = p.max(axis=1)
+        labels = [self.classes[i] if c >= self.threshold else None for i, c in zip(p.argmax(axis=1), top)]
+        return labels, top

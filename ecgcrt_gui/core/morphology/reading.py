@@ -93,12 +93,15 @@ def _lead_waves(record: EcgRecord, rpeaks: np.ndarray, delineation: Delineation)
 
 
 def measure(
-    record: EcgRecord, rpeaks: np.ndarray, exclude: np.ndarray | None = None, sex: str | None = None
+    record: EcgRecord, rpeaks: np.ndarray, exclude: np.ndarray | None = None, sex: str | None = None,
+    pacing: PacingEvidence | None = None,
 ) -> tuple[Delineation, Morphology]:
-    """The record's QRS and morphology. Pacing comes first: a paced QRS is read from the end
-    of its pacemaker artefact, whose filtered echo would otherwise open the QRS early."""
+    """The record's QRS and morphology. Pacing comes first (`pacing`: found already, else here):
+    a paced QRS is read from the end of its pacemaker artefact, whose filtered echo would
+    otherwise open the QRS early."""
     rpeaks = np.asarray(rpeaks, np.int64)
-    pacing = detect_pacing(record.signal, record.fs, rpeaks) if rpeaks.size else None
+    if pacing is None and rpeaks.size:
+        pacing = detect_pacing(record.signal, record.fs, rpeaks)
     paced_after = pacing.stimulus_end if pacing is not None and pacing.paced else None
     delineation = delineate(record.signal, record.fs, rpeaks, exclude=exclude, paced_after=paced_after)
     return delineation, classify(record, rpeaks, delineation, sex=sex, pacing=pacing)

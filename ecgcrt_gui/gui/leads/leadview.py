@@ -164,15 +164,12 @@ class LeadView(QWidget):
     def _build_legend(self) -> QHBoxLayout:
         legend = QHBoxLayout()
         legend.addWidget(QLabel("Beat classes:"))
-        for cls, colour in palette.AAMI_COLOURS.items():
-            label = QLabel(f"<span style='color:{colour.name()}; font-size:14pt'>●</span> {cls}")
-            label.setToolTip(f"{cls}: {palette.AAMI_NAMES[cls]} (AAMI EC57)")
-            legend.addWidget(label)
-        unclassified = QLabel(f"<span style='color:{palette.UNCLASSIFIED.name()}; font-size:14pt'>●</span> "
-                              "not classified")
-        unclassified.setToolTip("No beat class: the beat classifier is unavailable, or the R-peaks were just "
-                                "edited and the analysis is re-running")
-        legend.addWidget(unclassified)
+        self.legend_labels: dict[str | None, QLabel] = {}
+        for cls, colour in [*palette.AAMI_COLOURS.items(), (None, palette.UNCLASSIFIED)]:
+            name = cls or "not classified"
+            self.legend_labels[cls] = QLabel(f"<span style='color:{colour.name()}; font-size:14pt'>●</span> {name}")
+            legend.addWidget(self.legend_labels[cls])
+        self._legend_tooltips(None)
         shade = QLabel("<span style='background:rgba(86,180,233,0.45)'>&nbsp;&nbsp;&nbsp;</span> QRS onset–offset")
         shade.setToolTip("Shaded: QRS onset to offset found by delineation for each beat")
         legend.addWidget(shade)
@@ -208,6 +205,19 @@ class LeadView(QWidget):
         session.peaksChanged.connect(lambda _: self._redraw.start())
         session.assessmentChanged.connect(lambda _: self._redraw.start())
         session.selectedBeatChanged.connect(self._show_selected)
+
+    def _legend_tooltips(self, threshold: float | None) -> None:
+        """What each colour means and how sure the classifier is of it (the card's threshold once known)."""
+        sure = ("the beat classifier's calibrated probability of it" +
+                (f" is at least {threshold:.2f}" if threshold is not None else " reaches the model card's threshold"))
+        for cls, label in self.legend_labels.items():
+            if cls is None:
+                label.setToolTip(palette.NOT_CLASSIFIED_TIP.format(sure="a class is given only where " + sure))
+            elif cls == "Q":
+                label.setToolTip(f"Q: {palette.AAMI_NAMES['Q']} (AAMI EC57): a paced beat is one with a pacemaker "
+                                 f"artefact before its QRS in a record the app finds paced; otherwise given where {sure}")
+            else:
+                label.setToolTip(f"{cls}: {palette.AAMI_NAMES[cls]} (AAMI EC57), given where {sure}")
 
     def _combo(self, items: list[str], tip: str) -> QComboBox:
         combo = QComboBox()
@@ -472,6 +482,7 @@ class LeadView(QWidget):
             return
         a = self.session.current_assessment()
         classes = np.array(a.aami_classes if a is not None and a.aami_classes else [None] * len(peaks), dtype=object)
+        self._legend_tooltips(a.beat_classes.threshold if a is not None and a.beat_classes else None)
         t = peaks / rec.fs
         for cls, markers in self.class_markers.items():
             xs, ys = [], []

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ecgcrt_gui.core.assessment import NO_INPUT, PACED, UNCERTAIN
 from ecgcrt_gui.core.model.attribution import beat_explanation, influence_text
 from ecgcrt_gui.core.text import seconds
 from ecgcrt_gui.gui import palette
@@ -132,9 +133,8 @@ class SpectrogramPanel(QWidget):
             self._clear("R-peaks were edited: spectrograms follow when the analysis has re-run.")
             self.beat_label.setText(text)
             return
-        if a.aami_classes:
-            cls = a.aami_classes[index]
-            text += f", class {cls} ({palette.AAMI_NAMES.get(cls, cls)})"
+        if a.beat_classes is not None:
+            text += ", " + beat_class_text(a.beat_classes, index)
         hit = np.flatnonzero(a.image_beats == index)
         if a.prediction is not None and len(hit) and len(a.prediction.beat_probabilities) == len(a.image_beats):
             text += f", P(response) {a.prediction.beat_probabilities[hit[0]]:.2f}"
@@ -182,3 +182,16 @@ def _overlay_rgba(values: np.ndarray) -> np.ndarray:
     rgba[..., 3] = (230 * np.clip(np.abs(values), 0, 1) ** 0.8).astype(np.uint8)
     return rgba
 
+
+def beat_class_text(bc, index: int) -> str:
+    """'class V (ventricular ectopic beat), 97 % sure', or why the beat has no class."""
+    cls, conf, status = bc.classes[index], bc.confidence[index], bc.status[index]
+    if status == PACED:
+        return "paced (pacemaker artefact before the QRS; AAMI class Q)"
+    if status == NO_INPUT:
+        return "not classified (its window runs past the record's edge)"
+    if cls is None and status == UNCERTAIN and conf is not None and conf < bc.threshold:
+        return f"not classified (the classifier's top class is only {conf:.0%} sure; a class needs {bc.threshold:.0%})"
+    if cls is None:
+        return "not classified (paced record: the classifier never saw paced rhythms)"
+    return f"class {cls} ({palette.AAMI_NAMES.get(cls, cls)}), {conf:.0%} sure"

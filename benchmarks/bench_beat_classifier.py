@@ -1,0 +1,182 @@
+"""Beat classifier (AAMI N/S/V/F/Q): inter-patient figures beside the published ones, the DS1
+choices that made it, calibration, and what the app's pipeline does with paced beats.
+
+The DS2 figures are those the training run recorded (training/results/pretrain_resnet<d>_inter.json:
+a model trained on DS1 alone, tested once on DS2; `python -m training reproduce` rebuilds them);
+no retraining here. The paced-record part runs the app's own analysis on MIT-BIH 102/104/107/217.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "training" / "results"
+PREVIOUS = RESULTS / "aami_v1" / "pretrain_resnet18_inter.json"  # the images-only classifier this one replaced
+
+# Published inter-patient results (de Chazal DS1 -> DS2): overall %, then (Se, +P) or F1 where given.
+PUBLISHED = [
+    ("de Chazal et al. 2004", "83–86", {"S": (76, 38), "V": (77, 82)}),
+    ("Llamedo & Martínez 2011", "93", {"S": (77, 39), "V": (81, 87)}),
+    ("Lin & Yang 2014", "93", {"S": (81, 31), "V": (86, 73)}),
+    ("Mondéjar-Guerra et al. 2019", "94.5", {}),
+    ("Niu et al. 2020", "96.4", {"S_f1": 76.6, "V_f1": 89.7}),
+]
+TARGETS = {"accuracy": 0.95, ("N", "sensitivity"): 0.97, ("S", "sensitivity"): 0.75, ("S", "positive_predictivity"): 0.55,
+           ("V", "sensitivity"): 0.90, ("V", "positive_predictivity"): 0.90}
+PACED_RECORDS = ("102", "104", "107", "217")
+MATCH_S = 0.15  # a detected R-peak within this of an annotated beat is that beat
+
+
+def _load(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}"
+
+
+def _row(name: str, m: dict, note: str = "") -> str:
+    c = m["per_class"]
+    cells = [_pct(m["accuracy"]), _pct(c["N"]["sensitivity"])]
+    for k in ("S", "V"):
+        cells += [_pct(c[k]["sensitivity"]), _pct(c[k]["positive_predictivity"]), _pct(c[k].get("f1"))]
+    cells.append(_pct(m.get("macro_f1")))
+    return f"| {name}{note} | " + " | ".join(cells) + " |"
+
+
+def comparison_table(new: dict | None, previous: dict | None) -> list[str]:
+    lines = ["| method | overall % | N Se | S Se | S +P | S F1 | V Se | V +P | V F1 | macro F1 |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+             "| **target** | ≥ 95 | ≥ 97 | ≥ 75 | ≥ 55 | | ≥ 90 | ≥ 90 | | |"]
+    for name, overall, f in PUBLISHED:
+        s, v = f.get("S", ("–", "–")), f.get("V", ("–", "–"))
+        lines.append(f"| {name} | {overall} | – | {s[0]} | {s[1]} | {f.get('S_f1', '–')} | {v[0]} | {v[1]} | "
+                     f"{f.get('V_f1', '–')} | – |")
+    if new is not None:
+        lines.append(_row("**this classifier** (every beat, most probable class)", new["test"]))
+        cal = new["test"].get("calibration")
+        if cal:
+            lines.append(_row(f"this classifier, classified beats only ({_pct(cal['unclassified_share'])} % not classified)",
+                              cal["classified_metrics"]))
+    if previous is not None:
+        lines.append(_row("previous classifier (images only, v1)", previous["test"]))
+    return lines
+
+
+def _missed(m: dict) -> list[str]:
+    out = []
+    for key, target in TARGETS.items():
+        value = m["accuracy"] if key == "accuracy" else m["per_class"][key[0]][key[1]]
+        if value is None or value < target:
+            name = "overall accuracy" if key == "accuracy" else f"{key[0]} {'Se' if key[1] == 'sensitivity' else '+P'}"
+            out.append(f"{name} {_pct(value)} % (target {_pct(target)}, short by {_pct(target - (value or 0))} points)")
+    return out
+
+
+def per_class(m: dict) -> list[str]:
+    lines = ["| class | beats | Se % | +P % | F1 % |", "|---|---:|---:|---:|---:|"]
+    for c, v in m["per_class"].items():
+        lines.append(f"| {c} | {v['n']} | {_pct(v['sensitivity'])} | {_pct(v['positive_predictivity'])} | {_pct(v.get('f1'))} |")
+    return lines
+
+
+def confusion(m: dict) -> list[str]:
+    classes = m["confusion"]["rows_true_cols_pred"]
+    lines = ["| true \\ predicted | " + " | ".join(classes) + " |", "|---|" + "---:|" * len(classes)]
+    for c, row in zip(classes, m["confusion"]["matrix"]):
+        lines.append(f"| **{c}** | " + " | ".join(str(x) for x in row) + " |")
+    return lines
+
+
+def choices_table() -> list[str]:
+    """Every DS1 cross-validation run recorded (training/results/ds1cv): the evidence for each choice."""
+    lines = ["| run | context | sample power | loss power | epochs x beats | OOF accuracy | F1 N/S/V | S Se / +P | V Se / +P | ECE |",
+             "|---|---|---:|---:|---|---:|---:|---|---|---:|"]
+    for path in sorted((RESULTS / "ds1cv").glob("*.json")) + sorted(RESULTS.glob("pretrain_resnet*_ds1-cv.json")):
+        r = _load(path)
+        if not r:
+            continue
+        o, t = r["options"], r["test"]
+        c = t["per_class"]
+        lines.append(
+            f"| {path.stem.split('ds1-cv')[-1].lstrip('_') or 'reproduce (the recipe)'} | {o['context']} | "
+            f"{o.get('sample_power', 0):g} | {o.get('loss_power', 0.5):g} | {o['epochs']} x {o['beats_per_epoch'] or 'all'} | "
+            f"{_pct(t['accuracy'])} | {_pct(t.get('f1_nsv'))} | "
+            f"{_pct(c['S']['sensitivity'])} / {_pct(c['S']['positive_predictivity'])} | "
+            f"{_pct(c['V']['sensitivity'])} / {_pct(c['V']['positive_predictivity'])} | "
+            f"{_pct((t.get('calibration') or {}).get('ece'))} |")
+    return lines
+
+
+def paced_section(data: Path) -> list[str]:
+    """The app's analysis on the paced MIT-BIH records (never in training): what each paced beat gets."""
+    from ecgcrt_gui.core import io
+    from ecgcrt_gui.core.analysis import analyze
+    from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
+    from ecgcrt_gui.core.io.wfdb_reader import import_wfdb
+
+    lines = ["| record | paced beats ('/' 'f') matched | marked paced (Q) | not classified | given N/S/V/F | record called paced |",
+             "|---|---:|---:|---:|---:|---|"]
+    for name in PACED_RECORDS:
+        path = data / "mitdb" / name
+        a = analyze(io.read(path.with_suffix(".hea")), ClinicalInputs(), device="cpu")
+        ann = import_wfdb().rdann(str(path), "atr")
+        paced = np.asarray(ann.sample)[[s in "/f" for s in ann.symbol]]
+        near = np.searchsorted(a.rpeaks, paced)
+        counts = {"paced": 0, "none": 0, "class": 0, "matched": 0}
+        for r, j in zip(paced, near):
+            cand = [k for k in (j - 1, j) if 0 <= k < len(a.rpeaks)]
+            k = min(cand, key=lambda k: abs(a.rpeaks[k] - r)) if cand else None
+            if k is None or abs(a.rpeaks[k] - r) > MATCH_S * a.record.fs or a.beat_classes is None:
+                continue
+            counts["matched"] += 1
+            status, cls = a.beat_classes.status[k], a.beat_classes.classes[k]
+            counts["paced" if status == "paced" else "none" if cls is None else "class"] += 1
+        lines.append(f"| {name} | {counts['matched']} | {counts['paced']} | {counts['none']} | {counts['class']} | "
+                     f"{'yes' if a.morphology.paced else 'no'} |")
+    return lines
+
+
+def run(data: Path) -> str:
+    new = _load(RESULTS / "pretrain_resnet18_inter.json")
+    previous = _load(PREVIOUS)
+    parts = ["## Beat classifier (AAMI classes, inter-patient)", "",
+             "de Chazal DS1 -> DS2 (paced records excluded), beats at the annotated R positions; no DS2 beat was used "
+             "for training or for any choice. Published figures as their papers report them (Se / +P in %).", ""]
+    parts += comparison_table(new, previous) + [""]
+    if new is None:
+        return "\n".join(parts + ["No inter-patient result recorded yet: run `python -m training reproduce`.", ""])
+    test = new["test"]
+    missed = _missed(test)
+    parts += ["Targets " + ("all met." if not missed else "missed: " + "; ".join(missed) + "."), ""]
+    parts += [f"**This classifier on DS2**, {test['n_beats']} beats, macro F1 {_pct(test['macro_f1'])} % (over the 5 classes):", ""]
+    parts += per_class(test) + ["", "Confusion matrix (rows: cardiologists' class, columns: the classifier's most probable class):", ""]
+    parts += confusion(test) + [""]
+    cal = test.get("calibration")
+    if cal:
+        parts += [f"Calibration on DS2: expected calibration error {_pct(cal['ece'])} % with the temperature "
+                  f"T = {cal['temperature']:.2f} fitted on DS1 out-of-fold logits ({_pct(cal['ece_uncalibrated'])} % without); "
+                  f"{_pct(cal['unclassified_share'])} % of DS2 beats are not classified (top-class probability below "
+                  f"{cal['threshold']:.2f}, chosen on DS1); the classified ones are right {_pct(cal['accuracy_of_classified'])} % "
+                  f"of the time, the unclassified ones {_pct(cal['accuracy_of_unclassified'])} %.", ""]
+    parts += [f"Command: `{new['command']}` ({new.get('device', '?')}, {new['seconds']:.0f} s)", ""]
+    if previous is not None:
+        parts += [f"Previous classifier: `{previous['command']}` ({previous.get('device', '?')}).", ""]
+    parts += ["**Choices, each made on DS1 alone** (3 leave-patients-out folds inside DS1, pooled out-of-fold figures; "
+              "criterion: mean F1 of N, S and V):", ""] + choices_table() + [""]
+    intra = _load(RESULTS / "pretrain_resnet18_intra.json")
+    if intra is not None:
+        parts += [f"Intra-patient (beat-level stratified 80/20 of all 44 records, for comparison with earlier work only: "
+                  f"the same patients on both sides): accuracy {_pct(intra['test']['accuracy'])} % on "
+                  f"{intra['test']['n_beats']} beats, macro F1 {_pct(intra['test'].get('macro_f1'))} %. "
+                  f"Command: `{intra['command']}`.", ""]
+    parts += ["**Paced beats in the app** (`ecgcrt analyze` pipeline, detected R-peaks matched to the annotations "
+              f"within {MATCH_S * 1000:.0f} ms; the classifier never saw a paced beat):", ""] + paced_section(data) + [""]
+    return "\n".join(parts)

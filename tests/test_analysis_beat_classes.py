@@ -1,0 +1,98 @@
+"""Beat classes in the analysis: the "not classified" threshold, paced beats, the QRS median's beats, the JSON.
+
+A small random-weight classifier stands in for the bundled one (the logic, not the accuracy, is tested
+here; tests/test_bundled_beat_classifier.py measures the bundled one)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from ecgcrt_gui.core import io
+from ecgcrt_gui.core.analysis import analyze
+from ecgcrt_gui.core.assessment import CLASSIFIED, NO_INPUT, PACED, UNCERTAIN
+from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
+from ecgcrt_gui.core.model import inference
+from ecgcrt_gui.core.model.bundle import new_card, save_bundle
+from ecgcrt_gui.core.model.network import architecture, build_model
+from ecgcrt_gui.core.record import EcgRecord
+from ecgcrt_gui.core.signal.beat_context import FEATURES
+
+CONTEXT = {"features": list(FEATURES), "hidden": 8, "template": False}
+
+
+def _excerpt(path, start_s: float, seconds: float) -> EcgRecord:
+    record = io.read(path)
+    a, b = int(start_s * record.fs), int((start_s + seconds) * record.fs)
+    return EcgRecord(record.signal[a:b], record.fs, record.leads, meta=dict(record.meta))
+
+
+@pytest.fixture
+def classifier(tmp_path, monkeypatch):
+    """Install a random-weight beat classifier as the default; returns a function setting its threshold."""
+
+    def install(threshold: float) -> None:
+        torch.manual_seed(0)
+        arch = architecture(18, 5, CONTEXT)
+        card = new_card(f"aami_test_{threshold}", "0.1", "aami_beats", arch, ["N", "S", "V", "F", "Q"],
+                        calibration={"temperature": 1.0, "unclassified_below": threshold})
+        pt = tmp_path / f"aami_{threshold}.pt"
+        save_bundle(build_model(arch).state_dict(), card, pt)
+        monkeypatch.setattr(inference, "_DEFAULTS", {**inference._DEFAULTS, "aami": pt})
+        inference.load_default.cache_clear()
+
+    yield install
+    inference.load_default.cache_clear()
+
+
+def test_beats_below_the_threshold_are_not_classified_and_left_out_of_the_qrs(mitdb, classifier):
+    record = _excerpt(mitdb / "100.hea", 60, 30)
+    classifier(0.0)
+    every = analyze(record, ClinicalInputs(), device="cpu")
+    bc = every.beat_classes
+    conf = np.array([c for c in bc.confidence if c is not None])
+    assert len(conf) >= 30 and set(bc.status) <= {CLASSIFIED, NO_INPUT}
+    cut = float(np.median(conf))
+    classifier(cut)
+    some = analyze(record, ClinicalInputs(), device="cpu")
+    bc = some.beat_classes
+    for cls, c, status in zip(bc.classes, bc.confidence, bc.status):
+        if status == NO_INPUT:
+            assert cls is None and c is None
+        else:
+            assert (cls is None) == (c < cut) and status == (UNCERTAIN if c < cut else CLASSIFIED)
+    out = some.to_json()
+    assert out["beat_classifier"]["unclassified_below"] == pytest.approx(cut)
+    assert out["beat_classifier"]["counts"][UNCERTAIN] == sum(b["aami_class"] is None and b["aami_status"] == UNCERTAIN
+                                                             for b in out["beats"])
+    assert {"aami_class", "aami_confidence", "aami_status"} <= set(out["beats"][0])
+    # the QRS median keeps only the beats the classifier is sure are N (or falls back, saying so)
+    sure_n = sum(c == "N" for c in bc.classes)
+    if sure_n >= 3:
+        assert some.delineation.n_excluded == len(bc.classes) - sure_n
+    else:
+        assert any("sure of fewer than 3 normal beats" in w for w in some.warnings)
+
+
+def test_a_classifier_sure_of_nothing_still_gives_a_qrs_duration(mitdb, classifier):
+    classifier(1.01)  # above any probability: every beat is not classified
+    a = analyze(_excerpt(mitdb / "100.hea", 60, 30), ClinicalInputs(), device="cpu")
+    assert all(c is None for c in a.beat_classes.classes)
+    assert any("sure of fewer than 3 normal beats" in w for w in a.warnings)
+    assert a.delineation.n_excluded == 0 and a.delineation.qrs_duration_ms is not None
+
+
+def test_paced_beats_never_get_a_class_from_the_network(mitdb, classifier):
+    classifier(0.0)  # the network would give every beat a class
+    a = analyze(_excerpt(mitdb / "107.hea", 60, 60), ClinicalInputs(), device="cpu")
+    bc = a.beat_classes
+    assert a.morphology.paced and a.morphology_label == "paced"
+    assert bc.status.count(PACED) >= 0.5 * len(bc.status)
+    for cls, status in zip(bc.classes, bc.status):
+        assert cls == ("Q" if status == PACED else None)
+    assert not {"N", "S", "V", "F"} & set(bc.classes)
+    # the paced QRS is still measured, over the paced beats
+    assert a.delineation.qrs_duration_ms is not None
+    assert a.delineation.n_excluded == len(bc.status) - bc.status.count(PACED)
+    assert any("pacemaker artefact are marked paced" in w for w in a.warnings)
