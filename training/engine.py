@@ -188,6 +188,7 @@ def fit(model, inputs, labels: np.ndarray, num_classes: int, opts: TrainOptions,
         state = load_checkpoint(opts.checkpoint)
         for key, part in parts.items():
             part.load_state_dict(state[key])
+        torch.set_rng_state(state["torch_rng"])  # dropout draws on where the interrupted run left off
         start, history = int(state["epoch"]) + 1, list(state["history"])
     labels_t = torch.from_numpy(labels.astype(np.int64))
     done_this_run = 0
@@ -202,7 +203,8 @@ def fit(model, inputs, labels: np.ndarray, num_classes: int, opts: TrainOptions,
             print(f"epoch {epoch + 1}/{opts.epochs}: loss {history[-1]['loss']:.4f} on {seen} beats", flush=True)
             if opts.checkpoint is not None:
                 save_checkpoint(opts.checkpoint, {**{key: part.state_dict() for key, part in parts.items()},
-                                                  "epoch": epoch, "history": history})
+                                                  "torch_rng": torch.get_rng_state(), "epoch": epoch,
+                                                  "history": history})
         if world.distributed:
             import torch.distributed as dist
 
