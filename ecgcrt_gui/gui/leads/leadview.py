@@ -277,7 +277,9 @@ class LeadView(QWidget):
     def _trace_items_for(self, n: int) -> list[tuple[pg.PlotDataItem, pg.TextItem]]:
         """n (curve, label) pairs from the pool, made where there are fewer."""
         while len(self._trace_pool) < n:
-            curve = pg.PlotDataItem(pen=pg.mkPen(palette.TRACE, width=1.3))
+            # A 1-px pen keeps Qt on its fast antialiased line path; at 1.3 px it strokes polygons, and the
+            # first paint of 12 leads held the GUI thread ~100 ms (benchmarks/RESULTS.md, GUI thread).
+            curve = pg.PlotDataItem(pen=pg.mkPen(palette.TRACE, width=1.0))
             self.vb.addItem(curve)
             curve.setDownsampling(auto=True, method="peak")  # after adding: pyqtgraph needs the ViewBox
             curve.setClipToView(True)
