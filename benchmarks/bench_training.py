@@ -35,6 +35,14 @@ def _scale_line(options: dict) -> str:
     return "; ".join(parts)
 
 
+def _transfer_line(options: dict) -> str:
+    """Which pre-trained bundles the transfer rows started from (the bundled ones are replaced over time)."""
+    sources = options.get("transfer_from") or {}
+    if not sources:
+        return ""
+    return " Transfer rows start from " + "; ".join(f"ResNet-{d}: {note}" for d, note in sources.items()) + "."
+
+
 def crossval_section(result: dict, results_dir: Path = RESULTS) -> str:
     c = result["cohort"]
     o = result["options"]
@@ -44,7 +52,8 @@ def crossval_section(result: dict, results_dir: Path = RESULTS) -> str:
     lines = [
         f"**Table 2: {o.get('repeats', 1)} x {o['folds']}-fold stratified cross-validation by patient**, {kind} "
         f"`{c.get('name', '')}`: {c['n_patients']} patients, {c['responders']} responders; threshold "
-        f"{result['threshold']}; guideline = {result['guideline_rule']}. Training scale: {_scale_line(o)}.",
+        f"{result['threshold']}; guideline = {result['guideline_rule']}. Training scale: {_scale_line(o)}."
+        + _transfer_line(o),
         "",
         "| method | accuracy | sensitivity | specificity | AUC | paper (acc / Se / Sp) |",
         "|---|---|---|---|---|---|",
@@ -96,13 +105,15 @@ def _earlier_crossval_section(result: dict) -> str:
 
 
 def bundles_section() -> str:
-    lines = ["| bundle | trained on | command | code |", "|---|---|---|---|"]
+    lines = ["| bundle | version | trained on | starts from | command | code |", "|---|---|---|---|---|---|"]
     for card_path in sorted(MODELS_DIR.glob("*.json")):
         card = _load(card_path) or {}
         t = card.get("training", {})
         if not t:
             continue
-        lines.append(f"| {card['name']} | {t.get('device', '?')} | `{t.get('command', '?')}` | {t.get('code_version', '?')} |")
+        start = t.get("initialisation", "random initialisation")
+        lines.append(f"| {card['name']} | {card.get('version', '?')} | {t.get('device', '?')} | {start} | "
+                     f"`{t.get('command', '?')}` | {t.get('code_version', '?')} |")
     return "\n".join(lines) + "\n"
 
 

@@ -49,6 +49,16 @@ def prepare(cohort: Cohort, workers: int = 1) -> CohortData:
     )
 
 
+def backbone_note(pretrained: Path) -> str:
+    """A pre-trained bundle named by file, card version and hash: the bundled one is replaced over time."""
+    import json
+
+    from ecgcrt_gui.core.model.bundle import card_path, file_sha256
+
+    version = json.loads(card_path(pretrained).read_text(encoding="utf-8")).get("version", "?")
+    return f"{pretrained.name} version {version}, sha256 {file_sha256(pretrained)[:16]}"
+
+
 def new_crt_model(depth: int, pretrained: Path | None):
     """ResNet with a 2-class head; with `pretrained`, every layer but the head from that bundle's
     image backbone (the beat classifier's ResNet; its RR branch and head are not carried over)."""

@@ -22,7 +22,7 @@ import numpy as np
 from ecgcrt_gui.core.support.resources import DEMO_COHORT, MODELS_DIR
 from training import distributed
 from training.baselines import BASELINES, fit_predict
-from training.cohort_data import CRT_CLASSES, CohortData, new_crt_model, prepare
+from training.cohort_data import CRT_CLASSES, CohortData, backbone_note, new_crt_model, prepare
 from training.datasets.hospital_cohort import load_cohort
 from training.engine import fit, predict_proba, seed_everything
 from training.metrics import binary_metrics, mean_sd
@@ -156,7 +156,9 @@ def main(args: argparse.Namespace) -> dict:
         "options": {"depths": args.depths, "modes": args.modes, "folds": args.folds, "repeats": args.repeats,
                     "epochs": args.epochs, "beats_per_epoch": args.beats_per_epoch or None, "lr": args.lr,
                     "batch_size": args.batch_size, "seed": args.seed, "device": device, "bootstrap": args.bootstrap,
-                    "scale_by_depth": {str(d): scale(args, d) for d in args.depths}},
+                    "scale_by_depth": {str(d): scale(args, d) for d in args.depths},
+                    "transfer_from": {str(d): backbone_note(Path(args.pretrained.format(depth=d))) for d in args.depths}
+                    if "transfer" in args.modes else {}},
         "summary": {m: mean_sd([f["methods"][m] for f in folds]) for m in methods},
         "pooled": {m: bootstrap_ci(data.y, oof[m], data.groups, THRESHOLD, args.bootstrap, args.seed) for m in methods},
         "transfer_vs_scratch": {

@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 from training import distributed
-from training.cohort_data import CRT_CLASSES, new_crt_model, prepare
+from training.cohort_data import CRT_CLASSES, backbone_note, new_crt_model, prepare
 from training.crossval import THRESHOLD, add_cohort_arguments, best_depth
 from training.datasets.hospital_cohort import load_cohort
 from training.engine import fit, seed_everything
@@ -105,7 +105,7 @@ def _train_and_export(args, cohort, data, device, depth: int, out: Path, metrics
         training=training_entry(
             f"{len(data.rows)} patients' ECGs listed in {Path(cohort.path).name}", args.command_line, args.seed,
             args.epochs, device, provenance=provenance(cohort, data),
-            initialisation="from scratch" if pretrained is None else f"transfer from {pretrained.name} (new head)",
+            initialisation="from scratch" if pretrained is None else f"transfer from {backbone_note(pretrained)} (new head)",
             n_beats=int(len(labels)), final_loss=history[-1]["loss"] if history else None,
             cohort={"name": Path(cohort.path).stem, "n_patients": len(data.rows), "responders": int(data.y.sum()),
                     "outcome": OUTCOME_DEFINITION, "demonstration": cohort.demonstration},
