@@ -105,11 +105,7 @@ def _check_preprocessing(card: dict) -> PreprocessConfig:
         config = PreprocessConfig.from_dict(card["preprocessing"])
     except (TypeError, ValueError) as exc:
         raise BundleError(f"the model card's preprocessing cannot be used by this version of the app: {exc}") from None
-    differing = [
-        f"{label_from_key(f.name)} (model {_shown(getattr(config, f.name))}, app {_shown(getattr(DEFAULT_CONFIG, f.name))})"
-        for f in fields(PreprocessConfig)
-        if getattr(config, f.name) != getattr(DEFAULT_CONFIG, f.name)
-    ]
+    differing = _differing(config, DEFAULT_CONFIG)
     if differing:
         raise BundleError(
             "preprocessing mismatch: the model was trained on inputs this version of the app does not "
@@ -118,6 +114,12 @@ def _check_preprocessing(card: dict) -> PreprocessConfig:
     if card.get("preprocessing_digest", config.digest()) != config.digest():
         raise BundleError("the model card's preprocessing fingerprint does not match its preprocessing parameters")
     return config
+
+
+def _differing(config, app) -> list[str]:
+    """Each field of a card's config dataclass that differs from the app's, as a person reads it."""
+    return [f"{label_from_key(f.name)} (model {_shown(getattr(config, f.name))}, app {_shown(getattr(app, f.name))})"
+            for f in fields(config) if getattr(config, f.name) != getattr(app, f.name)]
 
 
 def _shown(value) -> str:
@@ -143,11 +145,7 @@ def _check_context(card: dict) -> BeatContextConfig | None:
         config = BeatContextConfig.from_dict(card["beat_context"])
     except (TypeError, ValueError) as exc:
         raise BundleError(f"the model card's beat_context cannot be used by this version of the app: {exc}") from None
-    differing = [
-        f"{label_from_key(f.name)} (model {_shown(getattr(config, f.name))}, app {_shown(getattr(DEFAULT_CONTEXT, f.name))})"
-        for f in fields(BeatContextConfig)
-        if getattr(config, f.name) != getattr(DEFAULT_CONTEXT, f.name)
-    ]
+    differing = _differing(config, DEFAULT_CONTEXT)
     features = list(context.get("features", []))
     if features != list(FEATURES):
         differing.append(f"RR features (model {english_list(features) or 'none'}, app {english_list(FEATURES)})")
