@@ -13,6 +13,7 @@ from ecgcrt_gui.core.text import (
     number,
     percent,
     plural,
+    probability_share,
     seconds,
     share,
     text_problems,
@@ -25,6 +26,12 @@ def test_english_lists():
     assert english_list(["I", "aVL"]) == "I and aVL"
     assert english_list(["I", "aVL", "V6"]) == "I, aVL and V6"
     assert english_list(["I", "V5", "V6"], "or") == "I, V5 or V6"
+
+
+def test_a_model_probability_never_reads_as_certain():
+    assert probability_share(0.9996) == "> 99 %" and probability_share(0.002) == "< 1 %"
+    assert probability_share(0.97) == "97 %" and probability_share(0.994) == "99 %"
+    assert probability_share(None) == DASH
 
 
 def test_numbers_carry_units_and_sensible_precision():

@@ -57,6 +57,15 @@ def share(fraction: float | None, digits: int = 0) -> str:
     return percent(None if fraction is None else 100.0 * float(fraction), digits)
 
 
+def probability_share(p: float | None) -> str:
+    """A model's probability as a whole percentage that never claims certainty: '97 %', '> 99 %', '< 1 %'."""
+    if _finite(p) and p >= 0.995:
+        return "> 99 %"
+    if _finite(p) and p < 0.005:
+        return "< 1 %"
+    return share(p)
+
+
 def number(value: float | None, digits: int = 2) -> str:
     """A plain number with at most `digits` decimals and no trailing zeros: 28, 2.5, 0.33."""
     if not _finite(value):

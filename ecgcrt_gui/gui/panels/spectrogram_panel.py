@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from ecgcrt_gui.core.assessment import NO_INPUT, PACED, UNCERTAIN
 from ecgcrt_gui.core.model.attribution import beat_explanation, influence_text
-from ecgcrt_gui.core.text import seconds
+from ecgcrt_gui.core.text import probability_share, seconds, share
 from ecgcrt_gui.gui import palette
 
 
@@ -191,7 +191,8 @@ def beat_class_text(bc, index: int) -> str:
     if status == NO_INPUT:
         return "not classified (its window runs past the record's edge)"
     if cls is None and status == UNCERTAIN and conf is not None and conf < bc.threshold:
-        return f"not classified (the classifier's top class is only {conf:.0%} sure; a class needs {bc.threshold:.0%})"
+        return (f"not classified (the classifier's top class is only {probability_share(conf)} sure; "
+                f"a class needs {share(bc.threshold)})")
     if cls is None:
         return "not classified (paced record: the classifier never saw paced rhythms)"
-    return f"class {cls} ({palette.AAMI_NAMES.get(cls, cls)}), {conf:.0%} sure"
+    return f"class {cls} ({palette.AAMI_NAMES.get(cls, cls)}), {probability_share(conf)} sure"
