@@ -60,8 +60,11 @@ def comparison_table(new: dict | None, previous: dict | None) -> list[str]:
         lines.append(f"| {name} | {overall} | – | {s[0]} | {s[1]} | {f.get('S_f1', '–')} | {v[0]} | {v[1]} | "
                      f"{f.get('V_f1', '–')} | – |")
     if new is not None:
-        lines.append(_row("**this classifier** (every beat, most probable class)", new["test"]))
         cal = new["test"].get("calibration")
+        shift = f", after DS1's prior shift {cal['prior_shift']:.4g}" if cal and cal.get("prior_shift") else ""
+        lines.append(_row(f"**this classifier** (every beat, most probable class{shift})", new["test"]))
+        if shift and "unshifted" in new["test"]:
+            lines.append(_row("this classifier without the prior shift", new["test"]["unshifted"]))
         if cal:
             lines.append(_row(f"this classifier, classified beats only ({_pct(cal['unclassified_share'])} % not classified)",
                               cal["classified_metrics"]))
@@ -161,8 +164,10 @@ def run(data: Path) -> str:
     parts += confusion(test) + [""]
     cal = test.get("calibration")
     if cal:
-        parts += [f"Calibration on DS2: expected calibration error {_pct(cal['ece'])} % with the temperature "
-                  f"T = {cal['temperature']:.2f} fitted on DS1 out-of-fold logits ({_pct(cal['ece_uncalibrated'])} % without); "
+        shifted = (f"the prior shift {cal['prior_shift']:.4g} x log(DS1 class frequency) and "
+                   if cal.get("prior_shift") else "")
+        parts += [f"Calibration on DS2: expected calibration error {_pct(cal['ece'])} % with {shifted}the temperature "
+                  f"T = {cal['temperature']:.2f}, both fitted on DS1 out-of-fold logits ({_pct(cal['ece_uncalibrated'])} % without); "
                   f"{_pct(cal['unclassified_share'])} % of DS2 beats are not classified (top-class probability below "
                   f"{cal['threshold']:.2f}, chosen on DS1); the classified ones are right {_pct(cal['accuracy_of_classified'])} % "
                   f"of the time, the unclassified ones {_pct(cal['accuracy_of_unclassified'])} %.", ""]

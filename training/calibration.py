@@ -1,5 +1,6 @@
-"""Calibration of the beat classifier, fitted on DS1 out-of-fold logits only: a temperature
-(Guo et al. 2017) and the probability below which a beat is left "not classified"."""
+"""Calibration of the beat classifier, fitted on DS1 out-of-fold logits only: a shift of the logits towards
+the classes' own frequencies (prior shift), a temperature (Guo et al. 2017), and the probability below which
+a beat is left "not classified"."""
 
 from __future__ import annotations
 
@@ -12,6 +13,40 @@ from scipy.special import log_softmax, softmax
 # beat the classifier is least sure of is still right four times in five.
 LOCAL_ACCURACY = 0.8
 ECE_BINS = 15
+# The class-weighted loss (loss_power) trains the network as if ectopic beats were commoner than they are;
+# adding `a` x log(class frequency) to the logits undoes part of that. `a` is chosen on the grid by the
+# model-choice criterion, the mean F1 of N, S and V (a = 0: no shift).
+PRIOR_SHIFT_GRID = np.arange(0.0, 1.0 + 1e-9, 1.0 / 16)
+CHOICE_CLASSES = (0, 1, 2)  # N, S, V in AAMI_CLASSES order
+
+
+def choice_score(labels: np.ndarray, predicted: np.ndarray) -> float:
+    """Mean F1 of N, S and V of class indices: the model-choice criterion (pretrain.nsv_f1 reads it from metrics)."""
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(labels, predicted, labels=list(CHOICE_CLASSES), average="macro", zero_division=0))
+
+
+def class_bias(shift: float, labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """shift x log(class frequency of `labels`), one count added to each class so that none is -inf."""
+    counts = np.bincount(np.asarray(labels, np.int64), minlength=n_classes) + 1.0
+    return shift * np.log(counts / counts.sum())
+
+
+def fit_prior_shift(logits: np.ndarray, labels: np.ndarray) -> float:
+    """The grid's shift whose biased argmax has the highest mean F1 of N, S and V (the smallest on ties)."""
+    scores = [choice_score(labels, (logits + class_bias(a, labels, logits.shape[1])).argmax(axis=1)) for a in PRIOR_SHIFT_GRID]
+    return float(PRIOR_SHIFT_GRID[int(np.argmax(scores))])
+
+
+def fit_calibration(logits: np.ndarray, labels: np.ndarray) -> dict:
+    """Prior shift, then the temperature of the shifted logits, then the "not classified" threshold."""
+    logits = np.asarray(logits, np.float64)
+    shift = fit_prior_shift(logits, labels)
+    bias = class_bias(shift, labels, logits.shape[1])
+    temperature = fit_temperature(logits + bias, labels)
+    threshold = unclassified_threshold(calibrated(logits, temperature, bias), labels)
+    return {"prior_shift": shift, "class_bias": bias.tolist(), "temperature": temperature, "unclassified_below": threshold}
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
@@ -25,8 +60,10 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     return float(np.exp(minimize_scalar(nll, bounds=(np.log(0.05), np.log(20.0)), method="bounded").x))
 
 
-def calibrated(logits: np.ndarray, temperature: float) -> np.ndarray:
-    return softmax(np.asarray(logits, np.float64) / temperature, axis=1)
+def calibrated(logits: np.ndarray, temperature: float, bias: np.ndarray | list | None = None) -> np.ndarray:
+    """softmax((logits + bias) / temperature)."""
+    shifted = np.asarray(logits, np.float64) + (0.0 if bias is None else np.asarray(bias, np.float64))
+    return softmax(shifted / temperature, axis=1)
 
 
 def expected_calibration_error(probabilities: np.ndarray, labels: np.ndarray, bins: int = ECE_BINS) -> float:

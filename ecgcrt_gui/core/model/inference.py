@@ -320,8 +320,8 @@ def unclassified_below(card: dict) -> float:
 class BeatClassifier:
     """AAMI class (N/S/V/F/Q) of each beat of one record, from its image and its RR features.
 
-    Probabilities are calibrated by the card's temperature; a beat whose top-class probability
-    is below the card's `unclassified_below` threshold gets no class (None): both were chosen on
+    Probabilities are calibrated by the card's class_bias (prior shift) and temperature; a beat whose top-class probability
+    is below the card's `unclassified_below` threshold gets no class (None): all were chosen on
     training data alone (DS1 out-of-fold predictions, training/README.md).
     """
 
@@ -334,7 +334,10 @@ class BeatClassifier:
                 "or retrain it with: python -m training pretrain --split all --export FOLDER"
             )
         self.classes = list(bundle.card["classes"])
-        self.temperature = float(bundle.card.get("calibration", {}).get("temperature", 1.0))
+        calibration = bundle.card.get("calibration", {})
+        self.temperature = float(calibration.get("temperature", 1.0))
+        # DS1's prior shift (training/calibration.py), absent from cards made before it
+        self.class_bias = np.asarray(calibration.get("class_bias", np.zeros(len(self.classes))), np.float64)
         self.threshold = unclassified_below(bundle.card)
         self._template = bool(bundle.card["architecture"]["context"].get("template"))
 
@@ -354,7 +357,7 @@ class BeatClassifier:
             raise BatchError("beat context needs at least two R-peaks (RR intervals) per record")
         template = record_template(images) if self._template and len(images) else None
         logits, _ = self._runner.logits(images, context, template)
-        return _softmax(logits.astype(np.float64) / self.temperature)
+        return _softmax((logits.astype(np.float64) + self.class_bias) / self.temperature)
 
     def classify(self, images: np.ndarray, context: np.ndarray) -> tuple[list[str | None], np.ndarray]:
         """(class per beat, None where the top-class probability is below the threshold; that probability)."""
