@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.optimize import minimize_scalar
-from scipy.special import log_softmax, softmax
+from scipy.special import log_softmax
+
+from ecgcrt_gui.core.model.inference import calibrated  # the app's own formula: fitted as it is applied
 
 # A beat is given a class where DS1's out-of-fold beats of that calibrated top-class probability
 # are right at least this often (isotonic fit of correctness on probability): a colour shown on a
@@ -58,12 +60,6 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
         return -float(log_softmax(logits / np.exp(log_t), axis=1)[np.arange(len(labels)), labels].mean())
 
     return float(np.exp(minimize_scalar(nll, bounds=(np.log(0.05), np.log(20.0)), method="bounded").x))
-
-
-def calibrated(logits: np.ndarray, temperature: float, bias: np.ndarray | list | None = None) -> np.ndarray:
-    """softmax((logits + bias) / temperature)."""
-    shifted = np.asarray(logits, np.float64) + (0.0 if bias is None else np.asarray(bias, np.float64))
-    return softmax(shifted / temperature, axis=1)
 
 
 def expected_calibration_error(probabilities: np.ndarray, labels: np.ndarray, bins: int = ECE_BINS) -> float:

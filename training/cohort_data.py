@@ -51,11 +51,9 @@ def prepare(cohort: Cohort, workers: int = 1) -> CohortData:
 
 def backbone_note(pretrained: Path) -> str:
     """A pre-trained bundle named by file, card version and hash: the bundled one is replaced over time."""
-    import json
+    from ecgcrt_gui.core.model.bundle import file_sha256, read_card
 
-    from ecgcrt_gui.core.model.bundle import card_path, file_sha256
-
-    version = json.loads(card_path(pretrained).read_text(encoding="utf-8")).get("version", "?")
+    version = read_card(pretrained).get("version", "?")
     return f"{pretrained.name} version {version}, sha256 {file_sha256(pretrained)[:16]}"
 
 

@@ -147,8 +147,8 @@ def main(args: argparse.Namespace) -> dict:
             logits = predict_logits(model, _inputs(args, test), device)
             # DS2 is scored as the app classifies: the most probable class after DS1's prior shift
             cal = ds1_calibration(args, opts) if args.split == "inter" and args.context != "none" else None
-            shifted = logits + np.asarray(cal.get("class_bias", 0.0)) if cal else logits
-            result["test"] = aami_metrics(test.labels, shifted.argmax(axis=1), AAMI_CLASSES)
+            shown = calibrated(logits, cal["temperature"], cal.get("class_bias")) if cal else logits
+            result["test"] = aami_metrics(test.labels, shown.argmax(axis=1), AAMI_CLASSES)
             print(f"{args.split}-patient: accuracy {result['test']['accuracy']:.4f} on {len(test)} beats")
             if cal:
                 result["test"]["unshifted"] = aami_metrics(test.labels, logits.argmax(axis=1), AAMI_CLASSES)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AAMI_MODEL", "CRT_MODEL", "BatchError", "BeatClassifier", "BundleError", "ModelBundle", "Prediction",
-    "Predictor", "aggregate", "beat_influence", "choose_device", "load_bundle", "load_default", "unclassified_below",
+    "Predictor", "aggregate", "beat_influence", "calibrated", "choose_device", "load_bundle", "load_default", "unclassified_below",
 ]
 
 log = logging.getLogger(__name__)
@@ -273,6 +273,13 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
+def calibrated(logits: np.ndarray, temperature: float = 1.0, class_bias: np.ndarray | list | None = None) -> np.ndarray:
+    """softmax((logits + class_bias) / temperature): the beat classifier's probabilities under its card's
+    calibration; training fits that calibration (training/calibration.py) with this same function."""
+    shifted = np.asarray(logits, np.float64) + (0.0 if class_bias is None else np.asarray(class_bias, np.float64))
+    return _softmax(shifted / temperature)
+
+
 def trained_on(card: dict) -> str | None:
     """"<cohort name>, n = <patients>" for a bundle fine-tuned on a cohort (its card says so), else None."""
     cohort = (card.get("training") or {}).get("cohort")
@@ -357,7 +364,7 @@ class BeatClassifier:
             raise BatchError("beat context needs at least two R-peaks (RR intervals) per record")
         template = record_template(images) if self._template and len(images) else None
         logits, _ = self._runner.logits(images, context, template)
-        return _softmax((logits.astype(np.float64) + self.class_bias) / self.temperature)
+        return calibrated(logits, self.temperature, self.class_bias)
 
     def classify(self, images: np.ndarray, context: np.ndarray) -> tuple[list[str | None], np.ndarray]:
         """(class per beat, None where the top-class probability is below the threshold; that probability)."""
