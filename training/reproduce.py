@@ -25,10 +25,16 @@ NAME = "reproduce"
 HELP = "rebuild the bundled models, cohort and results end to end"
 _MODULES = {m.NAME: m for m in (cohort_cmd, pretrain, crossval, finetune)}
 STEPS = ("cohort", "pretrain-cv", "pretrain-inter", "pretrain-intra", "pretrain-all", "crossval", "finetune")
-# On a CPU the deeper ResNets cost 2.6x (50) and 6.9x (101) ResNet-18's training time per beat (measured on this
-# 2-core machine): they get fewer epochs and beats. {depth: (pretrain epochs, pretrain beats per epoch,
-# cross-validation epochs, cross-validation beats per epoch)}; ResNet-18 keeps the options' own scale.
-CPU_SCALE = {50: (2, 4000, 2, 600), 101: (1, 4000, 2, 200)}
+# On a CPU the deeper ResNets cost 3.0x (50) and 4.7x (101) ResNet-18's training time per beat and 2.5x / 4.0x its
+# inference time (measured on this 2-core machine): they get fewer epochs and beats. {depth: (pretrain epochs,
+# pretrain beats per epoch, cross-validation epochs, cross-validation beats per epoch)}; ResNet-18 keeps the
+# options' own scale.
+CPU_SCALE = {50: (1, 4000, 2, 600), 101: (1, 2000, 2, 200)}
+# Splits a reduced CPU run leaves out at the deeper depths: the intra-patient test speaks for the bundled beat
+# classifier (ResNet-18) alone, and scoring it costs a pass over half of every record at each depth.
+CPU_SKIPPED_SPLITS = ("intra",)
+# Cross-validation repeats (x 5 folds) of a reduced CPU run; 5 elsewhere.
+CPU_REPEATS = 3
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -37,7 +43,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--depths", type=int, nargs="+", default=[18, 50, 101], choices=(18, 50, 101))
     p.add_argument("--device", default="auto")
     p.add_argument("--full-scale", action="store_true", help="no CPU_SCALE reduction of the deeper ResNets on a CPU")
-    p.add_argument("--repeats", type=int, default=5, help="cross-validation repeats (x 5 folds)")
+    p.add_argument("--repeats", type=int, default=None,
+                   help=f"cross-validation repeats (x 5 folds); default 5, {CPU_REPEATS} on a reduced CPU run")
     p.add_argument("--pretrain-epochs", type=int, default=3)
     # 3 epochs x 6000 beats: the scale at which the beat classifier's recipe was chosen on DS1 (training/README.md)
     p.add_argument("--beats-per-epoch", type=int, default=6000, help="pre-training beats drawn per epoch (0 = all)")
@@ -80,7 +87,9 @@ def steps(args: argparse.Namespace) -> dict[str, list[list[str]]]:
         by_depth = (["--epochs-by-depth", *[f"{d}={s[2]}" for d, s in reduced.items()],
                      "--beats-by-depth", *[f"{d}={s[3]}" for d, s in reduced.items()]])
     split = {s: [["pretrain", *common, *train, *pre(d), "--split", s] + (["--export", _short(args.models)] if s == "all" else [])
-                 for d in args.depths] for s in ("ds1-cv", "inter", "intra", "all")}
+                 for d in args.depths if not (d in reduced and s in CPU_SKIPPED_SPLITS)]
+             for s in ("ds1-cv", "inter", "intra", "all")}
+    repeats = args.repeats if args.repeats is not None else CPU_REPEATS if reduced else 5
     return {
         "cohort": [["cohort", *common, "--seed", str(args.cohort_seed), "--out", cohort]],
         "pretrain-cv": split["ds1-cv"],
@@ -88,7 +97,7 @@ def steps(args: argparse.Namespace) -> dict[str, list[list[str]]]:
         "pretrain-intra": split["intra"],
         "pretrain-all": split["all"],
         "crossval": [["crossval", *common, *train, *fine, "--depths", *map(str, args.depths),
-                      "--repeats", str(args.repeats), *by_depth]],
+                      "--repeats", str(repeats), *by_depth]],
         "finetune": [["finetune", *common, *train, *fine, "--choose-depth", "--out", _short(args.models),
                       "--metrics", _short(args.results / "crossval_demo_cohort.json")]],
     }
