@@ -12,7 +12,7 @@ from pathlib import Path
 from ecgcrt_gui import __version__
 from ecgcrt_gui.core.io.sniff import FORMATS
 from ecgcrt_gui.core.morphology.labels import STATUS_WORDS
-from ecgcrt_gui.core.text import english_list, seconds
+from ecgcrt_gui.core.text import beats_averaged, english_list, seconds
 
 NOTICE = "For research use; not a medical device."
 
@@ -200,7 +200,7 @@ def summary(result: dict) -> str:
     pred = result["prediction"]
     if pred:
         lines.append(f"CRT response: p = {pred['probability']:.2f} ({pred['label']}, threshold "
-                     f"{pred['threshold']:.2f}, {pred['n_beats']} beats, {pred['device']})")
+                     f"{pred['threshold']:.2f}, {beats_averaged(pred['n_beats'], pred.get('beats_given'))}, {pred['device']})")
         if pred.get("demonstration"):
             lines.append("  demonstration model: trained on real ECGs with SIMULATED outcomes")
     for g in result["guidelines"]:  # each reason opens with the guideline's short name

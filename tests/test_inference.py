@@ -104,7 +104,9 @@ def test_prediction_on_cpu(crt, images, no_gpu):
     assert pred.warnings == [] and pred.demonstration is True and pred.seconds > 0
     d = pred.to_dict()
     assert set(d) == {"probability", "label", "threshold", "n_beats", "device", "device_name", "seconds", "model",
-                      "beat_probabilities", "demonstration", "trained_on"}
+                      "beat_probabilities", "demonstration", "trained_on", "beats_given", "sampling_standard_error",
+                      "beat_rows"}
+    assert d["beats_given"] == 7 and d["beat_rows"] == list(range(7)) and d["sampling_standard_error"] == 0
     assert d["trained_on"] is None  # the bundled demonstration model names no cohort of recorded outcomes
     assert d["n_beats"] == 7 and d["threshold"] == 0.5 and len(d["beat_probabilities"]) == 7
     assert d["model"] == {"name": "crt", "version": "0.1", "sha256": crt.card["weights_sha256"]}
@@ -148,7 +150,8 @@ def _reference_aami(bundle, images: np.ndarray, context: np.ndarray) -> np.ndarr
     return torch.softmax(logits.double() / bundle.card["calibration"]["temperature"], dim=1).numpy()
 
 
-def test_beat_classifier_labels_each_beat_above_its_threshold(aami, images, context):
+def test_beat_classifier_labels_each_beat_above_its_threshold(monkeypatch, aami, images, context):
+    monkeypatch.setattr(inference, "BF16_CPU", False)  # float32 against the plain model's; bfloat16 tested below
     classifier = BeatClassifier(aami, "cpu")
     labels, confidence = classifier.classify(images, context)
     expected = _reference_aami(aami, images, context)
@@ -292,17 +295,19 @@ def test_fast_cpu_path_gives_the_plain_models_logits(monkeypatch, mitdb100, kind
     if kind == "aami" and bundle.card["architecture"]["context"].get("template"):
         extra += (record_template(images),)
     monkeypatch.setattr(inference, "FAST_CPU", False)
-    plain = inference._forward(model, images, torch.device("cpu"), *extra)
+    plain, _ = inference._forward(model, images, torch.device("cpu"), *extra)
     monkeypatch.setattr(inference, "FAST_CPU", True)
-    fast = inference._forward(model, images, torch.device("cpu"), *extra)
+    fast, bf16 = inference._forward(model, images, torch.device("cpu"), *extra)
     resnet = model.image if kind == "aami" else model
-    assert inference._FAST_MODELS.get(resnet) is not None, "the fast path must apply to the bundled ResNet-18"
+    assert not bf16 and inference._FAST_MODELS[resnet][torch.float32] is not None, \
+        "the fast path must apply to the bundled ResNet-18"
     assert (fast.argmax(1) == plain.argmax(1)).all()
     assert np.abs(fast - plain).max() < 1e-4
 
 
 def test_fast_cpu_beat_classifier_gives_the_plain_models_classes(monkeypatch, mitdb100):
-    """BeatClassifier end to end (calibration, threshold) on both paths: the same class for every beat."""
+    """BeatClassifier end to end (calibration, threshold) on both float32 paths: the same class for every beat."""
+    monkeypatch.setattr(inference, "BF16_CPU", False)
     images, context = _mitdb_beats(mitdb100, 600)
     classifier = BeatClassifier(load_default("aami"), "cpu")
     monkeypatch.setattr(inference, "FAST_CPU", False)
@@ -325,7 +330,86 @@ def test_fast_cpu_path_falls_back_to_the_plain_model_it_cannot_convert():
 
     model = Branchy().eval()
     images = np.random.default_rng(0).normal(size=(5, 2, 16, 16)).astype(np.float32)
-    out = inference._forward(model, images, torch.device("cpu"))
-    assert inference._FAST_MODELS[model] is None
+    out, _ = inference._forward(model, images, torch.device("cpu"))
+    assert inference._FAST_MODELS[model][torch.float32] is None
     with torch.inference_mode():
         assert np.allclose(out, model(torch.from_numpy(images)).numpy())
+
+
+@pytest.mark.skipif(not inference._amx(), reason="bfloat16 runs only on a CPU with AMX")
+def test_bfloat16_beat_classifier_keeps_every_float32_class(monkeypatch, mitdb100):
+    """The AMX path (bfloat16, near decisions rechecked in float32) on 900 real beats: the float32 network's class
+    and "not classified" verdict for every beat; its logits within the tolerance the recheck assumes."""
+    images, context = _mitdb_beats(mitdb100, 900)
+    bundle = load_default("aami")
+    classifier = BeatClassifier(bundle, "cpu")
+    monkeypatch.setattr(inference, "BF16_CPU", False)
+    plain, plain_conf = classifier.classify(images, context)
+    monkeypatch.setattr(inference, "BF16_CPU", True)
+    fast, fast_conf = classifier.classify(images, context)
+    assert fast == plain
+    template = record_template(images)
+    f32, _ = inference._forward(bundle.model, images, torch.device("cpu"), context, template)
+    bf16, used = inference._forward(bundle.model, images, torch.device("cpu"), context, template, bf16=True)
+    assert used and 1e-4 < np.abs(bf16 - f32).max() < inference.BF16_LOGIT_TOLERANCE
+    # a shown confidence moves by at most its logits' tolerance (a factor exp(2 x tolerance / temperature))
+    assert np.all(np.abs(np.log(fast_conf / plain_conf)) <= 2 * inference.BF16_LOGIT_TOLERANCE / classifier.temperature)
+
+
+def test_near_a_decision_flags_the_beats_a_small_logit_error_could_flip():
+    classifier = BeatClassifier(load_default("aami"), "cpu")
+    classifier.class_bias, classifier.temperature, classifier.threshold = np.zeros(5), 1.0, 0.5
+    logits = np.array([[5.0, 0.0, 0.0, 0.0, 0.0],      # sure N: nothing near
+                       [2.0, 1.95, -9, -9, -9],        # N and S within 0.05: could swap
+                       [np.log(0.5 / 0.5), 0.0, -50, -50, -50]])  # top probability 0.5: on the threshold
+    assert classifier._near_a_decision(logits, 0.1).tolist() == [False, True, True]
+    assert not classifier._near_a_decision(logits[:1], 0.1).any()
+
+
+def test_mean_rows_takes_every_beat_of_an_ecg_and_one_per_span_of_a_holter():
+    from ecgcrt_gui.core.model.inference import MEAN_BEATS, mean_rows
+
+    assert mean_rows(12).tolist() == list(range(12))
+    rows = mean_rows(2272)
+    assert len(rows) == MEAN_BEATS and np.array_equal(rows, mean_rows(2272))  # the same record, the same rows
+    spans = np.ceil(np.linspace(0, 2272, MEAN_BEATS + 1)).astype(int)
+    assert np.all((rows >= spans[:-1]) & (rows < spans[1:]))
+    # a bigeminy (N, V, N, V ...) cannot fall in step with the sample: both kinds are drawn, about half each
+    assert 0.4 < np.mean(rows % 2) < 0.6
+    assert 0.25 < np.mean(mean_rows(3000) % 3 == 0) < 0.42  # and a trigeminy
+
+
+@pytest.mark.parametrize("name", ["100", "203"])
+def test_sampled_patient_probability_is_the_whole_records_within_its_standard_error(monkeypatch, mitdb, name):
+    """30-minute records (sinus; frequent V beats of many shapes): the sampled mean is the mean over all
+    within 3 of its standard errors, which are at most MEAN_STANDARD_ERROR; 100 needs only the first sample."""
+    from ecgcrt_gui.core.io import read
+
+    record = read(mitdb / f"{name}.hea")
+    images, _ = _mitdb_beats(record, 10**6)
+    predictor = Predictor(load_default("crt"), "cpu")
+    sampled = predictor.predict(images)
+    with monkeypatch.context() as m:
+        m.setattr(inference, "MEAN_BEATS", 10**9)
+        everything = predictor.predict(images).probability
+    assert sampled.sampled and sampled.beats_given == len(images)
+    assert sampled.sampling_error <= inference.MEAN_STANDARD_ERROR * 1.1
+    assert abs(sampled.probability - everything) <= 3 * sampled.sampling_error
+    assert (sampled.n_beats == inference.MEAN_BEATS) == (name == "100")
+    assert any(f"averaged {sampled.n_beats:,} of the {len(images):,} beats" in w for w in sampled.warnings)
+    row = int(sampled.rows[5])
+    assert sampled.beat_probability(row) == pytest.approx(float(sampled.beat_probabilities[5]))
+    assert sampled.beat_probability(int(np.setdiff1d(np.arange(len(images)), sampled.rows)[0])) is None
+
+
+def test_sample_size_follows_the_beats_spread():
+    from ecgcrt_gui.core.model.inference import sample_size, sampling_error
+
+    same = np.full(256, 0.3)
+    assert sample_size(same, 2000) == 256 and sampling_error(same, 2000) < 1e-12
+    mixed = np.tile([0.0, 1.0], 128)  # standard deviation 0.5: 0.005 needs ~10,000 beats, 1,668 of 2,000
+    for n in (2000, 100_000):
+        m = sample_size(mixed, n)
+        alternating = np.tile([0.0, 1.0], n // 2)
+        assert sampling_error(alternating[:m], n) <= 0.005 < sampling_error(alternating[: m - 40], n)
+    assert sample_size(mixed, 2000) == 1668 and 9_000 < sample_size(mixed, 100_000) < 10_100

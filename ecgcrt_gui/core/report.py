@@ -45,7 +45,7 @@ from ecgcrt_gui.core.morphology.labels import MET, NOT_ASSESSABLE, NOT_MET, STAT
 from ecgcrt_gui.core.record import EcgRecord
 from ecgcrt_gui.core.signal.preprocess import remove_baseline
 from ecgcrt_gui.core.support.atomic import atomic_path
-from ecgcrt_gui.core.text import english_list, ms, seconds
+from ecgcrt_gui.core.text import beats_averaged, english_list, ms, seconds
 
 NOTICE = "For research use; not a medical device."
 DEMO_NOTICE = "The bundled model is trained on simulated outcomes."
@@ -554,7 +554,7 @@ def _prediction_section(a: dict, s: dict) -> list:
     rows = [
         ["Probability of response", f"{p.get('probability', 0.0) * 100:.1f} %"],
         ["Label", f"{p.get('label', '?')} (threshold {p.get('threshold', 0.5) * 100:.0f} %)"],
-        ["Beats analysed", str(p.get("n_beats", "?"))],
+        ["Beats analysed", beats_averaged(p["n_beats"], p.get("beats_given")) if "n_beats" in p else "?"],
         ["Model", f"{model.get('name', '?')} {model.get('version', '')} (sha256 {sha}…)".strip()],
         ["Device", f"{device}" + (f", {p['seconds']:.2f} s" if p.get("seconds") is not None else "")],
     ]

@@ -133,3 +133,15 @@ def text_problems(text: str, allow: Iterable[str] = ()) -> list[str]:
             lo, hi = max(0, match.start() - 30), min(len(text), match.end() + 30)
             found.append(f"{kind}: {match.group(0)!r} in …{text[lo:hi]}…")
     return found
+
+
+def percentage_points(difference: float) -> str:
+    """A difference of two probabilities: '0.3 percentage points', or 'under 0.1 percentage points'."""
+    return f"{number(100 * difference, 1)} percentage points" if 100 * difference >= 0.05 else "under 0.1 percentage points"
+
+
+def beats_averaged(n_beats: int, beats_given: int | None = None) -> str:
+    """'12 beats', or '256 of 2,271 beats' where a long recording's patient mean was taken over a sample."""
+    if beats_given is None or beats_given <= n_beats:
+        return f"{n_beats:,} beat{'s' if n_beats != 1 else ''}"
+    return f"{n_beats:,} of {beats_given:,} beats"

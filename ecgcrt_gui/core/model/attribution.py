@@ -124,7 +124,7 @@ def describe(region: Region | None, towards: str) -> str:
 def influence_text(beat_probabilities: np.ndarray, image_beats: np.ndarray, top: int = 3) -> str:
     """The beats that pushed P(response) up and down most, by their number in the record."""
     from ecgcrt_gui.core.model.inference import beat_influence
-    from ecgcrt_gui.core.text import number
+    from ecgcrt_gui.core.text import percentage_points
 
     delta = beat_influence(beat_probabilities)
     if len(delta) < 2:
@@ -136,9 +136,9 @@ def influence_text(beat_probabilities: np.ndarray, image_beats: np.ndarray, top:
 
     up = [i for i in order[::-1][:top] if delta[i] > 0]
     down = [i for i in order[:top] if delta[i] < 0]
-    largest = 100.0 * float(np.abs(delta).max())  # in percentage points of P(response)
-    size = f"at most {number(largest, 1)}" if largest >= 0.05 else "under 0.1"
-    return f"Beats that pushed P(response) up: {beats(up)}; down: {beats(down)} ({size} percentage points each)"
+    size = percentage_points(float(np.abs(delta).max()))
+    size = size if size.startswith("under") else f"at most {size}"
+    return f"Beats that pushed P(response) up: {beats(up)}; down: {beats(down)} ({size} each)"
 
 
 def beat_explanation(attribution: Attribution, leads: list[str], k: int = 0) -> str:
@@ -155,7 +155,7 @@ def explanation_lines(assessment, attributions: dict[int, Attribution]) -> list[
     p = assessment.prediction
     if p is None:
         return []
-    lines = [t for t in [influence_text(p.beat_probabilities, assessment.image_beats)] if t]
+    lines = [t for t in [influence_text(p.beat_probabilities, assessment.image_beats[p.rows])] if t]
     for i, attribution in sorted(attributions.items()):
         lines.append(f"Beat {int(assessment.image_beats[i]) + 1}: {beat_explanation(attribution, assessment.model_leads)}")
     return lines

@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from ecgcrt_gui.core.text import beats_averaged
 from ecgcrt_gui.gui.labels import WrapLabel
 
 DEMONSTRATION_NOTICE = ("Demonstration model: trained on real ECGs with simulated CRT outcomes. "
@@ -132,7 +133,7 @@ class PredictionPanel(QWidget):
         self.notice.setVisible(bool(p.demonstration or p.trained_on))
         self.probability.setText(f"P(response) = {p.probability:.2f}")
         self.verdict.setText(f"Predicted <b>{p.label}</b> (threshold {p.threshold:.2f}; "
-                             f"{p.n_beats} beats)")
+                             f"{beats_averaged(p.n_beats, p.beats_given)})")
         counts, _ = np.histogram(np.asarray(p.beat_probabilities, dtype=float), bins=HIST_BINS)
         self.bars.setOpts(height=counts)
         self.hist.setYRange(0, max(1, int(counts.max())), padding=0.05)

@@ -108,7 +108,7 @@ class SpectrogramPanel(QWidget):
         self._levels = (float(np.min(assessment.images)), float(np.max(assessment.images)))
         self.colorbar.setLevels(self._levels)
         p = assessment.prediction
-        self.influence.setText("" if p is None else influence_text(p.beat_probabilities, assessment.image_beats))
+        self.influence.setText("" if p is None else influence_text(p.beat_probabilities, assessment.image_beats[p.rows]))
         self.show_beat(self.session.selected)
 
     def _clear(self, text: str) -> None:
@@ -136,8 +136,9 @@ class SpectrogramPanel(QWidget):
         if a.beat_classes is not None:
             text += ", " + beat_class_text(a.beat_classes, index)
         hit = np.flatnonzero(a.image_beats == index)
-        if a.prediction is not None and len(hit) and len(a.prediction.beat_probabilities) == len(a.image_beats):
-            text += f", P(response) {a.prediction.beat_probabilities[hit[0]]:.2f}"
+        beat_p = a.prediction.beat_probability(int(hit[0])) if a.prediction is not None and len(hit) else None
+        if beat_p is not None:  # None: a beat outside the sample a long recording's mean was taken over
+            text += f", P(response) {beat_p:.2f}"
         self.beat_label.setText(text)
         if not len(hit):
             self._clear("This beat has no model input: its window runs past the record's edge.")
