@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ecgcrt_gui.core import io
+from ecgcrt_gui.core.batch.engine import run_all
 from ecgcrt_gui.core.io.wfdb_reader import import_wfdb
 from ecgcrt_gui.core.morphology import measure
 from ecgcrt_gui.core.signal import rpeaks
@@ -26,6 +27,7 @@ CUTOFFS_MS = (120, 130, 150)  # where the CRT guidelines' classes change
 LUDB_LEADS = ("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6")
 MATCH_S = 0.150
 CSE_SD_MS = {"onset": 6.5, "offset": 11.6}
+WORKERS = 2  # records run on the app's batch engine, each timed inside its own task
 
 
 def ludb_reference(stem: Path, rank: int = 1) -> np.ndarray:
@@ -78,6 +80,35 @@ def _ours(record) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r = rpeaks.detect(record.signal, record.fs)
     d, _ = measure(record, r)
     return r, d.onsets, d.offsets
+
+
+def _timed(method, *args) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], float]:
+    t0 = time.perf_counter()
+    out = method(*args)
+    return out, time.perf_counter() - t0
+
+
+def _ludb_task(path: Path) -> dict:
+    """One LUDB record: ours and neurokit2's beats (each timed), and the three references."""
+    record = io.read(path)
+    stem = path.with_suffix("")
+    return {"fs": record.fs, "ours": _timed(_ours, record), "neurokit2": _timed(_neurokit, record),
+            "refs": {k: ludb_reference(stem, k) for k in (1, 2, 3)}}
+
+
+def _qtdb_task(path: Path) -> dict:
+    """One QT Database record: ours on the whole record, neurokit2 on the marked stretch +/- 10 s."""
+    record = io.read(path)
+    ref = qtdb_reference(path.with_suffix(""))
+    pad = int(10 * record.fs)
+    span = (max(0, int(ref[:, 1].min()) - pad), min(record.n_samples, int(ref[:, 2].max()) + pad))
+    return {"fs": record.fs, "ref": ref, "ours": _timed(_ours, record), "neurokit2": _timed(_neurokit, record, 0, span)}
+
+
+def _ptbxl_task(path: Path) -> tuple[str, float | None]:
+    record = io.read(path)
+    d, morph = measure(record, rpeaks.detect(record.signal, record.fs))
+    return morph.label, d.qrs_duration_ms
 
 
 def _neurokit(record, lead: int | None = None, span: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -170,24 +201,23 @@ def _ludb_section(data: Path) -> str:
     scores = {(m, k, sub): _Score() for m in ("ours", "neurokit2") for k in REFERENCES for sub in ("all", "np")}
     seconds = {"ours": 0.0, "neurokit2": 0.0}
     normal_durations: dict[str, list[float]] = {"ours": [], **{f"rank {k}": [] for k in (1, 2, 3)}}
-    for rec in range(1, 201):
-        record = io.read(ludb / f"{rec}.hea")
-        refs = {k: ludb_reference(ludb / str(rec), k) for k in (1, 2, 3)}
+    runs = run_all(_ludb_task, [ludb / f"{rec}.hea" for rec in range(1, 201)], workers=WORKERS, what="LUDB delineation")
+    for rec, run in zip(range(1, 201), runs):
+        refs, fs = run["refs"], run["fs"]
         paced, normal = meta[rec]
-        for name, method in (("ours", _ours), ("neurokit2", _neurokit)):
-            t0 = time.perf_counter()
-            r, on, off = method(record)
-            seconds[name] += time.perf_counter() - t0
+        for name in ("ours", "neurokit2"):
+            (r, on, off), spent = run[name]
+            seconds[name] += spent
             for k in REFERENCES:
-                scores[(name, k, "all")].add(refs[k], r, on, off, record.fs)
+                scores[(name, k, "all")].add(refs[k], r, on, off, fs)
                 if not paced:
-                    scores[(name, k, "np")].add(refs[k], r, on, off, record.fs)
+                    scores[(name, k, "np")].add(refs[k], r, on, off, fs)
             if name == "ours" and normal and on.size:
                 ok = (on >= 0) & (off > on)
-                normal_durations["ours"].append(float(np.median(off[ok] - on[ok]) * 1000 / record.fs))
+                normal_durations["ours"].append(float(np.median(off[ok] - on[ok]) * 1000 / fs))
         if normal:
             for k in (1, 2, 3):
-                normal_durations[f"rank {k}"].append(float(np.median(refs[k][:, 2] - refs[k][:, 1]) * 1000 / record.fs))
+                normal_durations[f"rank {k}"].append(float(np.median(refs[k][:, 2] - refs[k][:, 1]) * 1000 / fs))
     for (name, _, sub), score in scores.items():
         score.seconds = seconds[name] if sub == "all" else 0.0
     head = (
@@ -262,16 +292,11 @@ def _qtdb_section(data: Path) -> str:
     qtdb = data / "qtdb"
     names = (qtdb / "RECORDS").read_text().split()
     scores = {"ours": _Score(), "neurokit2": _Score()}
-    for name in names:
-        record = io.read(qtdb / f"{name}.hea")
-        ref = qtdb_reference(qtdb / name)
-        pad = int(10 * record.fs)
-        span = (max(0, int(ref[:, 1].min()) - pad), min(record.n_samples, int(ref[:, 2].max()) + pad))
+    for run in run_all(_qtdb_task, [qtdb / f"{name}.hea" for name in names], workers=WORKERS, what="QTDB delineation"):
         for method in scores:
-            t0 = time.perf_counter()
-            r, on, off = _ours(record) if method == "ours" else _neurokit(record, 0, span)
-            scores[method].seconds += time.perf_counter() - t0
-            scores[method].add(ref, r, on, off, record.fs)
+            (r, on, off), spent = run[method]
+            scores[method].seconds += spent
+            scores[method].add(run["ref"], r, on, off, run["fs"])
     head = (
         "| method | beats scored / marked | per beat: onset error ms (mean ± SD) | per beat: offset error ms "
         "| median abs error on / off ms | beats with both within 10 ms | per record: onset error ms (mean ± SD) "
@@ -318,10 +343,9 @@ def _ptbxl_section(data: Path) -> str:
             if "NORM" in codes and path.exists():
                 rows.append((path, codes <= {"NORM", "SR"}))
     found = {True: [], False: []}  # NORM-only -> [(label, qrs)]
-    for path, only in rows:
-        record = io.read(path)
-        d, morph = measure(record, rpeaks.detect(record.signal, record.fs))
-        found[only].append((morph.label, d.qrs_duration_ms))
+    measured = run_all(_ptbxl_task, [path for path, _ in rows], workers=WORKERS, what="PTB-XL delineation")
+    for (_, only), label_qrs in zip(rows, measured):
+        found[only].append(label_qrs)
 
     def line(items: list[tuple[str, float | None]], what: str) -> str:
         qrs = np.array([q for _, q in items if q is not None])

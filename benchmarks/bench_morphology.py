@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from ecgcrt_gui.core import io
+from ecgcrt_gui.core.batch.engine import run_all
 from ecgcrt_gui.core.morphology import LABELS, Morphology, measure
 from ecgcrt_gui.core.signal import rpeaks
 
@@ -24,6 +25,7 @@ PTBXL_CODES = (("PACE", "paced"), ("CLBBB", "LBBB"), ("CRBBB", "RBBB"), ("IVCD",
                ("ILBBB", "incomplete LBBB"), ("IRBBB", "incomplete RBBB"), ("NORM", "normal"))
 MITDB = {"LBBB": ("109", "111", "207", "214"), "RBBB": ("118", "124", "212", "231", "232"),
          "paced": ("102", "104", "107", "217")}
+WORKERS = 2  # records run on the app's batch engine
 
 
 def ludb_truth(csv_path: Path) -> dict[int, tuple[str, str | None]]:
@@ -73,6 +75,12 @@ def analyse(path: Path, sex: str | None) -> tuple[Morphology, float | None]:
     return morph, d.qrs_duration_ms
 
 
+def _analyse_item(item: tuple[Path, str | None]) -> tuple[Morphology, float | None, list[str]]:
+    """One batch-engine task: analyse() and the record's lead names."""
+    morph, qrs = analyse(*item)
+    return morph, qrs, list(io.read(item[0]).leads)
+
+
 def _confusion(pairs: list[tuple[str, str]]) -> list[str]:
     counts = Counter(pairs)
     lines = ["| reference \\ ours | " + " | ".join(LABELS) + " |", "|---|" + "---|" * len(LABELS)]
@@ -95,13 +103,15 @@ def _sens_spec(pairs: list[tuple[str, bool | None]], positive: str) -> str:
 
 def run(data: Path) -> str:
     t0 = time.perf_counter()
-    results = []  # (database, truth, Morphology)
+    todo = []  # (database, truth, path, sex)
     for rec, (truth, sex) in sorted(ludb_truth(data / "ludb" / "ludb.csv").items()):
-        results.append(("LUDB", truth, analyse(data / "ludb" / "data" / f"{rec}.hea", sex)[0]))
+        todo.append(("LUDB", truth, data / "ludb" / "data" / f"{rec}.hea", sex))
     for name, (truth, sex) in sorted(ptbxl_truth(data / "ptbxl" / "ptbxl_database.csv").items()):
         path = data / "ptbxl" / f"{name}.hea"
         if path.exists():
-            results.append(("PTB-XL", truth, analyse(path, sex)[0]))
+            todo.append(("PTB-XL", truth, path, sex))
+    measured = run_all(_analyse_item, [(path, sex) for _, _, path, sex in todo], workers=WORKERS, what="morphology")
+    results = [(db, truth, morph) for (db, truth, _, _), (morph, _, _) in zip(todo, measured)]
     seconds_12 = time.perf_counter() - t0
 
     lines = ["## QRS morphology (LUDB 200 + PTB-XL 1-500, 12 leads)", ""]
@@ -121,22 +131,21 @@ def run(data: Path) -> str:
         f"| label paced vs paced | {_sens_spec([(t, m.label == 'paced') for t, m in sel], 'paced')} |",
         "",
         f"Paced records called LBBB: {sum(1 for t, m in sel if t == 'paced' and m.label == 'LBBB')} "
-        f"of {sum(1 for t, _ in sel if t == 'paced')}. 12-lead records analysed in {seconds_12:.0f} s.",
+        f"of {sum(1 for t, _ in sel if t == 'paced')}. 12-lead records analysed in {seconds_12:.0f} s "
+        f"({WORKERS} workers on the batch engine).",
         "",
         "**MIT-BIH** (30 min, 2 leads, 360 Hz; no exclusion of ectopic beats)",
         "",
         "| record | expected | leads | ours | QRS ms | partial criteria | Strauss | notes |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for expected, records in MITDB.items():
-        for rec in records:
-            path = data / "mitdb" / f"{rec}.hea"
-            morph, qrs = analyse(path, None)
-            leads = "+".join(io.read(path).leads)
-            qrs_txt = "-" if qrs is None else f"{qrs:.0f}"
-            notes = "; ".join(morph.notes)[:120]
-            lines.append(
-                f"| {rec} | {expected} | {leads} | {morph.label} | {qrs_txt} | {morph.partial} | {morph.strauss_lbbb} | {notes} |"
-            )
+    mitdb = [(expected, rec) for expected, records in MITDB.items() for rec in records]
+    runs = run_all(_analyse_item, [(data / "mitdb" / f"{rec}.hea", None) for _, rec in mitdb], workers=WORKERS,
+                   what="MIT-BIH morphology")
+    for (expected, rec), (morph, qrs, lead_names) in zip(mitdb, runs):
+        qrs_txt = "-" if qrs is None else f"{qrs:.0f}"
+        notes = "; ".join(morph.notes)[:120]
+        lines.append(f"| {rec} | {expected} | {'+'.join(lead_names)} | {morph.label} | {qrs_txt} | {morph.partial} "
+                     f"| {morph.strauss_lbbb} | {notes} |")
     lines += ["", "Command: `python -m benchmarks bench_morphology`"]
     return "\n".join(lines)

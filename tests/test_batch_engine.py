@@ -6,7 +6,9 @@ import os
 import time
 from pathlib import Path
 
-from ecgcrt_gui.core.batch.engine import WORKER_DIED, run_tasks
+import pytest
+
+from ecgcrt_gui.core.batch.engine import WORKER_DIED, TasksFailed, run_all, run_tasks
 
 
 def _square_or_die(item: tuple[int, str]) -> int:
@@ -62,3 +64,10 @@ def test_cancel_stops_early():
     complete = run_tasks(_square_or_die, [(n, "") for n in range(50)], on_result=lambda i, r: seen.append(i),
                          on_failure=lambda i, r: None, workers=2, cancelled=lambda: len(seen) >= 4)
     assert not complete and 4 <= len(seen) < 50
+
+
+def test_run_all_returns_every_result_in_input_order_or_names_each_failure():
+    items = [(n, "") for n in range(7)]
+    assert run_all(_square_or_die, items, workers=2) == [n * n for n in range(7)]
+    with pytest.raises(TasksFailed, match=r"squares failed for \(2, 'raise'\): ValueError: bad item 2$"):
+        run_all(_square_or_die, [(1, ""), (2, "raise"), (3, "")], what="squares")

@@ -37,15 +37,9 @@ def patient_features(record_path: str | Path, cfg: PreprocessConfig = DEFAULT_CO
 def all_features(paths: list[Path], cfg: PreprocessConfig = DEFAULT_CONFIG, workers: int = 1) -> list[dict]:
     """patient_features for many records, on the app's batch engine with `workers` processes; a record
     that fails stops training with its reason (a model must not silently lose patients)."""
-    from ecgcrt_gui.core.batch.engine import run_tasks
+    from ecgcrt_gui.core.batch.engine import run_all
 
-    results: dict[int, dict] = {}
-    failures: dict[int, str] = {}
-    run_tasks(functools.partial(patient_features, cfg=cfg), list(paths), workers=workers,
-              on_result=results.__setitem__, on_failure=failures.__setitem__)
-    if failures:
-        raise RuntimeError("cohort features failed for " + "; ".join(f"{paths[i]}: {why}" for i, why in sorted(failures.items())))
-    return [results[i] for i in range(len(paths))]
+    return run_all(functools.partial(patient_features, cfg=cfg), list(paths), workers=workers, what="cohort features")
 
 
 def measured_lbbb(record_path: str | Path, cfg: PreprocessConfig = DEFAULT_CONFIG) -> int:

@@ -88,6 +88,21 @@ def run_tasks(
         backend.close()
 
 
+class TasksFailed(RuntimeError):
+    """run_all: some items failed; the message names each one and why."""
+
+
+def run_all(task: Callable[[Any], Any], items: Sequence[Any], *, workers: int = 1, what: str = "tasks") -> list:
+    """task(item) for every item through run_tasks, the results in input order, for callers that need every
+    one (training's cohort features, the benchmarks): TasksFailed naming each failed item if any failed."""
+    results: dict[int, Any] = {}
+    failures: dict[int, str] = {}
+    run_tasks(task, items, workers=workers, on_result=results.__setitem__, on_failure=failures.__setitem__)
+    if failures:
+        raise TasksFailed(f"{what} failed for " + "; ".join(f"{items[i]}: {why}" for i, why in sorted(failures.items())))
+    return [results[i] for i in range(len(items))]
+
+
 def _run_inline(task, items, queues: _Queues, on_result, on_failure, cancelled) -> bool:
     for i in sorted([*queues.small, *queues.large]):
         if cancelled():
