@@ -321,17 +321,11 @@ class Prediction:
     seconds: float
     model: dict  # {name, version, sha256}
     demonstration: bool
+    rows: np.ndarray  # rows of the images given that were averaged (mean_rows)
+    beats_given: int  # images given; more than n_beats when a sample was averaged
     warnings: list[str] = field(default_factory=list)
     trained_on: str | None = None  # "<cohort name>, n = <patients>" from the card of a cohort-trained bundle
-    rows: np.ndarray | None = None  # rows of the images given that were averaged (mean_rows); None: all
-    beats_given: int | None = None  # images given; more than n_beats when a sample was averaged
     sampling_error: float = 0.0  # standard error of the sampled mean against all beats' (0: all averaged)
-
-    def __post_init__(self) -> None:
-        if self.rows is None:
-            self.rows = np.arange(len(self.beat_probabilities))
-        if self.beats_given is None:
-            self.beats_given = len(self.beat_probabilities)
 
     @property
     def n_beats(self) -> int:
@@ -396,9 +390,12 @@ class Predictor:
         rows = mean_rows(n, MEAN_BEATS)
         beats, seconds = self._beat_probabilities(images[rows])
         if sampling_error(beats, n) > MEAN_STANDARD_ERROR:  # beats that differ: a larger sample (or all)
-            rows = mean_rows(n, sample_size(beats, n))
-            beats, more = self._beat_probabilities(images[rows])
-            seconds += more
+            larger = mean_rows(n, sample_size(beats, n))
+            new = np.setdiff1d(larger, rows)  # the first sample's beats are not run again
+            known = np.empty(n)
+            known[rows] = beats
+            known[new], more = self._beat_probabilities(images[new])
+            rows, beats, seconds = larger, known[larger], seconds + more
         probability = aggregate(beats)
         runner = self._runner
         error = sampling_error(beats, n)
@@ -420,10 +417,9 @@ class Predictor:
             warnings=warnings,
             trained_on=trained_on(runner.bundle.card),
             rows=rows,
-            beats_given=len(images),
+            beats_given=n,
             sampling_error=error,
         )
-
 
     def _beat_probabilities(self, images: np.ndarray) -> tuple[np.ndarray, float]:
         logits, seconds, _ = self._runner.logits(images)
