@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import os
 import time
 from pathlib import Path
 
 import pytest
 
-from ecgcrt_gui.core.batch.engine import WORKER_DIED, TasksFailed, run_all, run_tasks
+from ecgcrt_gui.core.batch.engine import WORKER_DIED, TasksFailed, _PoolBackend, run_all, run_tasks
 
 
 def _square_or_die(item: tuple[int, str]) -> int:
@@ -71,3 +72,18 @@ def test_run_all_returns_every_result_in_input_order_or_names_each_failure():
     assert run_all(_square_or_die, items, workers=2) == [n * n for n in range(7)]
     with pytest.raises(TasksFailed, match=r"squares failed for \(2, 'raise'\): ValueError: bad item 2$"):
         run_all(_square_or_die, [(1, ""), (2, "raise"), (3, "")], what="squares")
+
+
+def test_a_submit_to_a_pool_a_worker_just_left_broken_is_lost_like_the_tasks_in_flight():
+    """The race CI met: a worker dies between a wait and the next submit. The submit must not raise; its
+    future carries the broken pool, so the worker-death handling reruns the item."""
+    backend = _PoolBackend(1, None, ())
+    try:
+        died = backend.submit(_square_or_die, (1, "die"), 0)
+        while not backend.wait([died]):
+            pass
+        lost = backend.submit(_square_or_die, (2, ""), 1)
+        with pytest.raises(cf.process.BrokenProcessPool):
+            lost.result(timeout=5)
+    finally:
+        backend.close()

@@ -227,7 +227,14 @@ class _PoolBackend(_Backend):
         return 2 * self._workers  # a queued task per worker, so none waits for the parent
 
     def submit(self, task, item, index: int):
-        return self._pool.submit(task, item)
+        try:
+            return self._pool.submit(task, item)
+        except cf.process.BrokenProcessPool as exc:
+            # A worker died after the last wait and before this submit: the task is lost like those in flight,
+            # and reaches _schedule's worker-death handling through its future, as they do.
+            lost: cf.Future = cf.Future()
+            lost.set_exception(exc)
+            return lost
 
     def wait(self, futures: list) -> list:
         done, _ = cf.wait(futures, timeout=_POLL_S, return_when=cf.FIRST_COMPLETED)
