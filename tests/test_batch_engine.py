@@ -5,11 +5,12 @@ from __future__ import annotations
 import concurrent.futures as cf
 import os
 import time
+from collections import deque
 from pathlib import Path
 
 import pytest
 
-from ecgcrt_gui.core.batch.engine import WORKER_DIED, TasksFailed, _PoolBackend, run_all, run_tasks
+from ecgcrt_gui.core.batch.engine import WORKER_DIED, TasksFailed, _Backend, _PoolBackend, _Queues, _schedule, run_all, run_tasks
 
 
 def _square_or_die(item: tuple[int, str]) -> int:
@@ -87,3 +88,44 @@ def test_a_submit_to_a_pool_a_worker_just_left_broken_is_lost_like_the_tasks_in_
             lost.result(timeout=5)
     finally:
         backend.close()
+
+
+class _ScriptedPool(_Backend):
+    """A pool in the calling thread: each wait completes every task in flight, unless one of them is a "die"
+    item, which breaks them all, as a worker killed for memory breaks a ProcessPoolExecutor."""
+
+    def __init__(self) -> None:
+        self.in_flight: dict[cf.Future, tuple] = {}
+
+    def window(self) -> int:
+        return 4
+
+    def submit(self, task, item, index: int):
+        future: cf.Future = cf.Future()
+        self.in_flight[future] = item
+        return future
+
+    def wait(self, futures: list) -> list:
+        broken = any(mode == "die" for _, mode in self.in_flight.values())
+        for future, item in self.in_flight.items():
+            if broken:
+                future.set_exception(cf.process.BrokenProcessPool("a worker died"))
+            else:
+                future.set_result(_square_or_die(item))
+        self.in_flight.clear()
+        return futures
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_last_suspect_runs_alone_so_that_a_second_death_names_it():
+    """The loss CI met: the death breaks items 0-3, which rerun one at a time; the last of them, 3, ran beside
+    the next small items, so its second death named nobody and item 3 was in neither results nor failures."""
+    items = [(n, "die" if n == 3 else "") for n in range(8)]
+    queues = _Queues(small=deque(range(8)))
+    results, failures = {}, {}
+    assert _schedule(_ScriptedPool(), _square_or_die, items, queues, results.__setitem__, failures.__setitem__,
+                     lambda: False)
+    assert results == {n: n * n for n in range(8) if n != 3}
+    assert failures == {3: WORKER_DIED}

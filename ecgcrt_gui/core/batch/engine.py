@@ -159,9 +159,11 @@ def _schedule(backend: _Backend, task, items, queues: _Queues, on_result, on_fai
 def _fill(backend, task, items, queues: _Queues, in_flight: dict, large_in_flight: set, window: int) -> None:
     """Submit tasks until the window is full: suspects alone, one large item at a time, then small ones."""
     while len(in_flight) < window:
+        if queues.suspect_running is not None:
+            return  # a suspect runs alone, so that a second death names it: the last one too
         if queues.suspects:
             if in_flight:
-                return  # a suspect runs alone, so that a second death names it
+                return
             i = queues.suspects.popleft()
             queues.suspect_running = i
         elif queues.large and not large_in_flight:
@@ -183,7 +185,7 @@ def _after_worker_death(backend, broken: list[int], in_flight: dict, large_in_fl
     if lost == [queues.suspect_running]:
         on_failure(lost[0], WORKER_DIED)
     else:
-        queues.suspects.extend(i for i in lost if i != queues.suspect_running)
+        queues.suspects.extend(lost)
     queues.suspect_running = None
     backend.restart()
 
