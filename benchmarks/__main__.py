@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import machine
 from ecgcrt_gui.core.support.atomic import write_text
 from ecgcrt_gui.core.support.datapaths import data_dir
 
@@ -35,7 +36,7 @@ def main(argv: list[str]) -> int:
     header = (
         "# Benchmark results\n\n"
         f"Written by `make bench` on {time.strftime('%Y-%m-%d')}; "
-        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}. "
+        f"{machine.cpu()}; Python {platform.python_version()}. "
         "Each section names the command that produced it.\n"
     )
     out = HERE / "RESULTS.md"

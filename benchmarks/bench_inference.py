@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import platform
 import statistics
 import tempfile
 import time
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import machine
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
 from ecgcrt_gui.core.model import inference
 from ecgcrt_gui.core.model.bundle import load_bundle, new_card, save_bundle
@@ -68,7 +68,7 @@ def run(data: Path) -> str:
         "## Inference speed (CPU)",
         "",
         f"Model: {which}, image {DEFAULT_CONFIG.image_size[0]}x{DEFAULT_CONFIG.image_size[1]}, 2 channels; "
-        f"{inference.choose_device('cpu')[1]}, {platform.processor() or platform.machine()}; torch {torch.__version__}, "
+        f"{inference.choose_device('cpu')[1]}, {machine.cpu()}; torch {torch.__version__}, "
         f"torchvision {torchvision_mode()}; batch {inference.BATCH_SIZE}. Loading and verifying the bundle "
         f"(sha256, card, state_dict): {load_s:.2f} s. Network time only (beat images given). Load average "
         f"{load:.1f} on {os.cpu_count()} cores at the start: wall times grow with other work on "
