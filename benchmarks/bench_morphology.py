@@ -68,17 +68,13 @@ def ptbxl_truth(csv_path: Path, n: int = 500) -> dict[str, tuple[str, str | None
     return out
 
 
-def analyse(path: Path, sex: str | None) -> tuple[Morphology, float | None]:
+def analyse(item: tuple[Path, str | None]) -> tuple[Morphology, float | None, list[str]]:
+    """One batch-engine task, (record path, sex): its morphology, QRS duration and lead names."""
+    path, sex = item
     record = io.read(path)
     r = rpeaks.detect(record.signal, record.fs)
     d, morph = measure(record, r, sex=sex)
-    return morph, d.qrs_duration_ms
-
-
-def _analyse_item(item: tuple[Path, str | None]) -> tuple[Morphology, float | None, list[str]]:
-    """One batch-engine task: analyse() and the record's lead names."""
-    morph, qrs = analyse(*item)
-    return morph, qrs, list(io.read(item[0]).leads)
+    return morph, d.qrs_duration_ms, list(record.leads)
 
 
 def _confusion(pairs: list[tuple[str, str]]) -> list[str]:
@@ -110,7 +106,7 @@ def run(data: Path) -> str:
         path = data / "ptbxl" / f"{name}.hea"
         if path.exists():
             todo.append(("PTB-XL", truth, path, sex))
-    measured = run_all(_analyse_item, [(path, sex) for _, _, path, sex in todo], workers=WORKERS, what="morphology")
+    measured = run_all(analyse, [(path, sex) for _, _, path, sex in todo], workers=WORKERS, what="morphology")
     results = [(db, truth, morph) for (db, truth, _, _), (morph, _, _) in zip(todo, measured)]
     seconds_12 = time.perf_counter() - t0
 
@@ -140,7 +136,7 @@ def run(data: Path) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     mitdb = [(expected, rec) for expected, records in MITDB.items() for rec in records]
-    runs = run_all(_analyse_item, [(data / "mitdb" / f"{rec}.hea", None) for _, rec in mitdb], workers=WORKERS,
+    runs = run_all(analyse, [(data / "mitdb" / f"{rec}.hea", None) for _, rec in mitdb], workers=WORKERS,
                    what="MIT-BIH morphology")
     for (expected, rec), (morph, qrs, lead_names) in zip(mitdb, runs):
         qrs_txt = "-" if qrs is None else f"{qrs:.0f}"
