@@ -12,6 +12,7 @@ from ecgcrt_gui.core.text import (
     mv,
     number,
     percent,
+    percentage_points,
     plural,
     probability_share,
     seconds,
@@ -32,6 +33,12 @@ def test_a_model_probability_never_reads_as_certain():
     assert probability_share(0.9996) == "> 99 %" and probability_share(0.002) == "< 1 %"
     assert probability_share(0.97) == "97 %" and probability_share(0.994) == "99 %"
     assert probability_share(None) == DASH
+
+
+def test_probability_differences_read_in_percentage_points():
+    assert percentage_points(0.0034) == "0.3 percentage points"
+    assert percentage_points(0.0034, bound=True) == "at most 0.3 percentage points"
+    assert percentage_points(0.0002) == percentage_points(0.0002, bound=True) == "under 0.1 percentage points"
 
 
 def test_numbers_carry_units_and_sensible_precision():

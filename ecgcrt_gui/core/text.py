@@ -135,9 +135,12 @@ def text_problems(text: str, allow: Iterable[str] = ()) -> list[str]:
     return found
 
 
-def percentage_points(difference: float) -> str:
-    """A difference of two probabilities: '0.3 percentage points', or 'under 0.1 percentage points'."""
-    return f"{number(100 * difference, 1)} percentage points" if 100 * difference >= 0.05 else "under 0.1 percentage points"
+def percentage_points(difference: float, bound: bool = False) -> str:
+    """A difference of two probabilities: '0.3 percentage points' ('at most 0.3 percentage points' as an
+    upper `bound`), or 'under 0.1 percentage points'."""
+    if 100 * difference < 0.05:
+        return "under 0.1 percentage points"
+    return f"{'at most ' if bound else ''}{number(100 * difference, 1)} percentage points"
 
 
 def beats_averaged(n_beats: int, beats_given: int | None = None) -> str:

@@ -136,8 +136,7 @@ def influence_text(beat_probabilities: np.ndarray, image_beats: np.ndarray, top:
 
     up = [i for i in order[::-1][:top] if delta[i] > 0]
     down = [i for i in order[:top] if delta[i] < 0]
-    size = percentage_points(float(np.abs(delta).max()))
-    size = size if size.startswith("under") else f"at most {size}"
+    size = percentage_points(float(np.abs(delta).max()), bound=True)
     return f"Beats that pushed P(response) up: {beats(up)}; down: {beats(down)} ({size} each)"
 
 
