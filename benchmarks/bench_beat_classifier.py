@@ -98,24 +98,53 @@ def confusion(m: dict) -> list[str]:
     return lines
 
 
-def choices_table() -> list[str]:
-    """Every DS1 cross-validation run recorded (training/results/ds1cv): the evidence for each choice."""
-    lines = ["| run | context | sample power | loss power | epochs x beats | OOF accuracy | F1 N/S/V | S Se / +P | V Se / +P | ECE |",
-             "|---|---|---:|---:|---|---:|---:|---|---|---:|"]
+# options that do not change a run's recipe: runs that differ only in these are repeats of one recipe
+_REPEAT_OPTIONS = ("seed", "amp", "checkpoint", "resume", "stop_after")
+
+
+def _ds1_runs() -> list[tuple[str, dict]]:
+    """(name, results) of every DS1 cross-validation run recorded (training/results/ds1cv and the recipe's)."""
+    runs = []
     for path in sorted((RESULTS / "ds1cv").glob("*.json")) + sorted(RESULTS.glob("pretrain_resnet*_ds1-cv.json")):
         r = _load(path)
-        if not r:
-            continue
+        if r:
+            runs.append((path.stem.split("ds1-cv")[-1].lstrip("_") or "reproduce (the recipe)", r))
+    return runs
+
+
+def choices_table() -> list[str]:
+    """Every DS1 cross-validation run recorded: the evidence for each choice."""
+    lines = ["| run | context | sample power | loss power | epochs x beats | seed | mixed precision | OOF accuracy | F1 N/S/V "
+             "| S Se / +P | V Se / +P | ECE |",
+             "|---|---|---:|---:|---|---:|---|---:|---:|---|---|---:|"]
+    for name, r in _ds1_runs():
         o, t = r["options"], r["test"]
         c = t["per_class"]
         lines.append(
-            f"| {path.stem.split('ds1-cv')[-1].lstrip('_') or 'reproduce (the recipe)'} | {o['context']} | "
+            f"| {name} | {o['context']} | "
             f"{o.get('sample_power', 0):g} | {o.get('loss_power', 0.5):g} | {o['epochs']} x {o['beats_per_epoch'] or 'all'} | "
+            f"{o.get('seed', 0)} | {'yes' if o.get('amp', True) else 'no'} | "
             f"{_pct(t['accuracy'])} | {_pct(t.get('f1_nsv'))} | "
             f"{_pct(c['S']['sensitivity'])} / {_pct(c['S']['positive_predictivity'])} | "
             f"{_pct(c['V']['sensitivity'])} / {_pct(c['V']['positive_predictivity'])} | "
             f"{_pct((t.get('calibration') or {}).get('ece'))} |")
     return lines
+
+
+def repeats_line() -> str:
+    """How far the criterion moves between repeats of one recipe (other seed, precision or run), per recipe."""
+    groups: dict[str, list[float]] = {}
+    for _, r in _ds1_runs():
+        o = r["options"]
+        recipe = {k: v for k, v in o.items() if k not in _REPEAT_OPTIONS}
+        key = f"context {o['context']}, {o['epochs']} x {o['beats_per_epoch'] or 'all'} beats"
+        groups.setdefault(json.dumps(recipe, sort_keys=True), [key]).append(r["test"]["f1_nsv"])
+    spans = [f"{g[0]}: {len(g) - 1} runs, F1 N/S/V {_pct(min(g[1:]))}–{_pct(max(g[1:]))} (mean {_pct(float(np.mean(g[1:])))})"
+             for g in groups.values() if len(g) > 2]
+    if not spans:
+        return ""
+    return ("Repeats of one recipe (same options and folds; another seed, precision or run): " + "; ".join(spans) +
+            ". A choice between recipes means something only where their difference exceeds this spread.")
 
 
 def paced_section(data: Path) -> list[str]:
@@ -175,7 +204,10 @@ def run(data: Path) -> str:
     if previous is not None:
         parts += [f"Previous classifier: `{previous['command']}` ({previous.get('device', '?')}).", ""]
     parts += ["**Choices, each made on DS1 alone** (3 leave-patients-out folds inside DS1, pooled out-of-fold figures; "
-              "criterion: mean F1 of N, S and V):", ""] + choices_table() + [""]
+              "criterion: mean F1 of N, S and V; mixed precision: as asked for, which is bfloat16 on a CPU with AMX, float16 "
+              "on a GPU and float32 on other CPUs; the runs A_images, C_rr_template and the recipe's did not record "
+              "their CPU):",
+              ""] + choices_table() + ["", repeats_line(), ""]
     intra = _load(RESULTS / "pretrain_resnet18_intra.json")
     if intra is not None:
         parts += [f"Intra-patient (beat-level stratified 80/20 of all 44 records, for comparison with earlier work only: "

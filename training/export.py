@@ -31,22 +31,27 @@ def code_version() -> str:
         return "unknown"
 
 
-def device_description(device: str) -> str:
+def device_description(device: str, amp: bool = True) -> str:
+    """Where a model was trained, and in which precision (`amp`: mixed precision was asked for)."""
     import torch
 
     if device.startswith("cuda"):
-        return f"{torch.cuda.get_device_name(torch.device(device))} (CUDA {torch.version.cuda}, torch {torch.__version__}, AMP float16)"
+        precision = ", AMP float16" if amp else ""
+        return f"{torch.cuda.get_device_name(torch.device(device))} (CUDA {torch.version.cuda}, torch {torch.__version__}{precision})"
     import platform
 
-    return f"CPU {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads (torch {torch.__version__})"
+    from training.engine import cpu_bf16
+
+    precision = ", bfloat16 autocast" if amp and cpu_bf16() else ", float32"
+    return f"CPU {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads (torch {torch.__version__}{precision})"
 
 
-def training_entry(data: str, command: str, seed: int, epochs: int, device: str, **extra) -> dict:
+def training_entry(data: str, command: str, seed: int, epochs: int, device: str, amp: bool, **extra) -> dict:
     """The card's `training` object."""
     return {
         "data": data, "command": command, "code_version": code_version(),
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "seed": seed, "epochs": epochs,
-        "device": device_description(device), **extra,
+        "device": device_description(device, amp), **extra,
     }
 
 

@@ -104,7 +104,7 @@ def _train_and_export(args, cohort, data, device, depth: int, out: Path, metrics
         decision_threshold=THRESHOLD, demonstration=cohort.demonstration, intended_use=INTENDED_USE_CRT,
         training=training_entry(
             f"{len(data.rows)} patients' ECGs listed in {Path(cohort.path).name}", args.command_line, args.seed,
-            args.epochs, device, provenance=provenance(cohort, data),
+            args.epochs, device, not args.no_amp, provenance=provenance(cohort, data),
             initialisation="from scratch" if pretrained is None else f"transfer from {backbone_note(pretrained)} (new head)",
             n_beats=int(len(labels)), final_loss=history[-1]["loss"] if history else None,
             cohort={"name": Path(cohort.path).stem, "n_patients": len(data.rows), "responders": int(data.y.sum()),

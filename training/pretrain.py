@@ -30,7 +30,7 @@ from training.calibration import (
 )
 from training.datasets.mitdb_beats import AAMI_CLASSES, DS1, DS2, NON_PACED, BeatInputs, BeatSet, load_beats
 from training.engine import fit, predict_logits, seed_everything, state_hash
-from training.export import INTENDED_USE_AAMI, add_to_card, export_bundle, training_entry
+from training.export import INTENDED_USE_AAMI, add_to_card, device_description, export_bundle, training_entry
 from training.metrics import aami_metrics
 from training.options import add_common, add_training, train_options
 from training.pipeline_check import CHECK_RECORDS, CHECK_SECONDS, CHECK_START_S, pipeline_figures
@@ -155,9 +155,7 @@ def main(args: argparse.Namespace) -> dict:
                 result["test"]["calibration"] = _calibration_figures(logits, test.labels, cal)
         result["seconds"] = round(time.time() - t0, 1)
         if world.is_main and not args.synthetic:
-            from training.export import device_description
-
-            result["device"] = device_description(device)
+            result["device"] = device_description(device, not args.no_amp)
             write_json(results_path(args, args.split), result)
             if args.export is not None:
                 _export(model, args, result)
@@ -187,7 +185,9 @@ def _cross_validate(args: argparse.Namespace) -> dict:
     cal = fit_calibration(logits, beats.labels)
     pooled["calibration"] = _calibration_figures(logits, beats.labels, cal)
     result = {
-        "command": args.command_line, "split": "ds1-cv", "depth": args.depth, "options": _options(args, opts),
+        # the run's seed, not the last fold's (fold k trains with seed + k)
+        "command": args.command_line, "split": "ds1-cv", "depth": args.depth,
+        "options": {**_options(args, opts), "seed": args.seed}, "device": device_description(device, not args.no_amp),
         "folds": folds, "test": pooled, "calibration": cal, "seconds": round(time.time() - t0, 1),
     }
     result["test"]["f1_nsv"] = nsv_f1(pooled)
@@ -299,7 +299,7 @@ def _export(model, args: argparse.Namespace, result: dict) -> None:
         training=training_entry(
             f"MIT-BIH Arrhythmia Database, {len(set(args.records or NON_PACED) & set(NON_PACED))} non-paced records "
             "(paced 102 104 107 217 excluded); beats at the annotated R positions, AAMI EC57 classes from the .atr labels",
-            args.command_line, args.seed, args.epochs, _device(args),
+            args.command_line, args.seed, args.epochs, _device(args), not args.no_amp,
             provenance="Real PhysioNet MIT-BIH recordings with cardiologists' beat labels.",
             beats_per_epoch=args.beats_per_epoch,
             class_imbalance=(f"each epoch's beats drawn with probability ∝ class count^-{args.sample_power:g}; "
