@@ -98,10 +98,6 @@ def confusion(m: dict) -> list[str]:
     return lines
 
 
-# options that do not change a run's recipe: runs that differ only in these are repeats of one recipe
-_REPEAT_OPTIONS = ("seed", "amp", "checkpoint", "resume", "stop_after")
-
-
 def _ds1_runs() -> list[tuple[str, dict]]:
     """(name, results) of every DS1 cross-validation run recorded (training/results/ds1cv and the recipe's)."""
     runs = []
@@ -112,17 +108,21 @@ def _ds1_runs() -> list[tuple[str, dict]]:
     return runs
 
 
-def choices_table() -> list[str]:
-    """Every DS1 cross-validation run recorded: the evidence for each choice."""
+def _scale(options: dict) -> str:
+    return f"{options['epochs']} x {options['beats_per_epoch'] or 'all'}"
+
+
+def choices_table(runs: list[tuple[str, dict]]) -> list[str]:
+    """The DS1 cross-validation runs recorded: the evidence for each choice."""
     lines = ["| run | context | sample power | loss power | epochs x beats | seed | mixed precision | OOF accuracy | F1 N/S/V "
              "| S Se / +P | V Se / +P | ECE |",
              "|---|---|---:|---:|---|---:|---|---:|---:|---|---|---:|"]
-    for name, r in _ds1_runs():
+    for name, r in runs:
         o, t = r["options"], r["test"]
         c = t["per_class"]
         lines.append(
             f"| {name} | {o['context']} | "
-            f"{o.get('sample_power', 0):g} | {o.get('loss_power', 0.5):g} | {o['epochs']} x {o['beats_per_epoch'] or 'all'} | "
+            f"{o.get('sample_power', 0):g} | {o.get('loss_power', 0.5):g} | {_scale(o)} | "
             f"{o.get('seed', 0)} | {'yes' if o.get('amp', True) else 'no'} | "
             f"{_pct(t['accuracy'])} | {_pct(t.get('f1_nsv'))} | "
             f"{_pct(c['S']['sensitivity'])} / {_pct(c['S']['positive_predictivity'])} | "
@@ -131,16 +131,18 @@ def choices_table() -> list[str]:
     return lines
 
 
-def repeats_line() -> str:
+def repeats_line(runs: list[tuple[str, dict]]) -> str:
     """How far the criterion moves between repeats of one recipe (other seed, precision or run), per recipe."""
-    groups: dict[str, list[float]] = {}
-    for _, r in _ds1_runs():
+    from training.pretrain import NOT_RECIPE
+
+    repeat_options = (*NOT_RECIPE, "amp")  # precision too: a repeat in float32 trains the same recipe
+    groups: dict[str, tuple[str, list[float]]] = {}
+    for _, r in runs:
         o = r["options"]
-        recipe = {k: v for k, v in o.items() if k not in _REPEAT_OPTIONS}
-        key = f"context {o['context']}, {o['epochs']} x {o['beats_per_epoch'] or 'all'} beats"
-        groups.setdefault(json.dumps(recipe, sort_keys=True), [key]).append(r["test"]["f1_nsv"])
-    spans = [f"{g[0]}: {len(g) - 1} runs, F1 N/S/V {_pct(min(g[1:]))}–{_pct(max(g[1:]))} (mean {_pct(float(np.mean(g[1:])))})"
-             for g in groups.values() if len(g) > 2]
+        recipe = json.dumps({k: v for k, v in o.items() if k not in repeat_options}, sort_keys=True)
+        groups.setdefault(recipe, (f"context {o['context']}, {_scale(o)} beats", []))[1].append(r["test"]["f1_nsv"])
+    spans = [f"{label}: {len(f1)} runs, F1 N/S/V {_pct(min(f1))}–{_pct(max(f1))} (mean {_pct(float(np.mean(f1)))})"
+             for label, f1 in groups.values() if len(f1) > 1]
     if not spans:
         return ""
     return ("Repeats of one recipe (same options and folds; another seed, precision or run): " + "; ".join(spans) +
@@ -203,11 +205,12 @@ def run(data: Path) -> str:
     parts += [f"Command: `{new['command']}` ({new.get('device', '?')}, {new['seconds']:.0f} s)", ""]
     if previous is not None:
         parts += [f"Previous classifier: `{previous['command']}` ({previous.get('device', '?')}).", ""]
+    runs = _ds1_runs()
     parts += ["**Choices, each made on DS1 alone** (3 leave-patients-out folds inside DS1, pooled out-of-fold figures; "
               "criterion: mean F1 of N, S and V; mixed precision: as asked for, which is bfloat16 on a CPU with AMX, float16 "
               "on a GPU and float32 on other CPUs; the runs A_images, C_rr_template and the recipe's did not record "
               "their CPU):",
-              ""] + choices_table() + ["", repeats_line(), ""]
+              ""] + choices_table(runs) + ["", repeats_line(runs), ""]
     intra = _load(RESULTS / "pretrain_resnet18_intra.json")
     if intra is not None:
         parts += [f"Intra-patient (beat-level stratified 80/20 of all 44 records, for comparison with earlier work only: "

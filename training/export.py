@@ -31,12 +31,12 @@ def code_version() -> str:
         return "unknown"
 
 
-def device_description(device: str, amp: bool = True) -> str:
+def device_description(device: str, amp: bool) -> str:
     """Where a model was trained, and in which precision (`amp`: mixed precision was asked for)."""
     import torch
 
     if device.startswith("cuda"):
-        precision = ", AMP float16" if amp else ""
+        precision = ", AMP float16" if amp else ", float32"
         return f"{torch.cuda.get_device_name(torch.device(device))} (CUDA {torch.version.cuda}, torch {torch.__version__}{precision})"
     import platform
 

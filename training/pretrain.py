@@ -215,7 +215,8 @@ def _calibration_figures(logits: np.ndarray, labels: np.ndarray, cal: dict) -> d
     }
 
 
-_NOT_RECIPE = ("seed", "checkpoint", "resume", "stop_after")
+# options that do not change what a run trains: its DS1 calibration serves a run differing only in these
+NOT_RECIPE = ("seed", "checkpoint", "resume", "stop_after")
 
 
 def ds1_calibration(args: argparse.Namespace, opts) -> dict:
@@ -225,8 +226,8 @@ def ds1_calibration(args: argparse.Namespace, opts) -> dict:
     if cv is None:
         raise SystemExit(f"no DS1 cross-validation at {path}: run `python -m training pretrain --split ds1-cv` "
                          "with the same options first (it chooses the temperature and the threshold)")
-    mine = {k: v for k, v in _options(args, opts).items() if k not in _NOT_RECIPE}
-    theirs = {k: v for k, v in cv["options"].items() if k not in _NOT_RECIPE}
+    mine = {k: v for k, v in _options(args, opts).items() if k not in NOT_RECIPE}
+    theirs = {k: v for k, v in cv["options"].items() if k not in NOT_RECIPE}
     if mine != theirs:
         differ = sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
         raise SystemExit(f"the DS1 cross-validation in {path} was run with other options ({', '.join(differ)}): "
