@@ -15,7 +15,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "training" / "results"
-PREVIOUS = RESULTS / "aami_v1" / "pretrain_resnet18_inter.json"  # the images-only classifier this one replaced
+# The classifiers bundled before this one, newest first: (row label, their recorded DS2 results)
+EARLIER = [("classifier it replaced (images + RR, 3 x 6000 beats, v2.0, sha256 56c702cf3951)",
+            RESULTS / "aami_v2_3x6000" / "pretrain_resnet18_inter.json"),
+           ("first classifier (images only, v1)", RESULTS / "aami_v1" / "pretrain_resnet18_inter.json")]
 
 # Published inter-patient results (de Chazal DS1 -> DS2): overall %, then (Se, +P) or F1 where given.
 PUBLISHED = [
@@ -51,7 +54,7 @@ def _row(name: str, m: dict, note: str = "") -> str:
     return f"| {name}{note} | " + " | ".join(cells) + " |"
 
 
-def comparison_table(new: dict | None, previous: dict | None) -> list[str]:
+def comparison_table(new: dict | None, earlier: list[tuple[str, dict]]) -> list[str]:
     lines = ["| method | overall % | N Se | S Se | S +P | S F1 | V Se | V +P | V F1 | macro F1 |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
              "| **target** | ≥ 95 | ≥ 97 | ≥ 75 | ≥ 55 | | ≥ 90 | ≥ 90 | | |"]
@@ -68,8 +71,7 @@ def comparison_table(new: dict | None, previous: dict | None) -> list[str]:
         if cal:
             lines.append(_row(f"this classifier, classified beats only ({_pct(cal['unclassified_share'])} % not classified)",
                               cal["classified_metrics"]))
-    if previous is not None:
-        lines.append(_row("previous classifier (images only, v1)", previous["test"]))
+    lines += [_row(label, r["test"]) for label, r in earlier]
     return lines
 
 
@@ -99,9 +101,9 @@ def confusion(m: dict) -> list[str]:
 
 
 def _ds1_runs() -> list[tuple[str, dict]]:
-    """(name, results) of every DS1 cross-validation run recorded (training/results/ds1cv and the recipe's)."""
+    """(name, results) of every ResNet-18 DS1 cross-validation run recorded (training/results/ds1cv and the recipe's)."""
     runs = []
-    for path in sorted((RESULTS / "ds1cv").glob("*.json")) + sorted(RESULTS.glob("pretrain_resnet*_ds1-cv.json")):
+    for path in sorted((RESULTS / "ds1cv").glob("pretrain_resnet18_*.json")) + [RESULTS / "pretrain_resnet18_ds1-cv.json"]:
         r = _load(path)
         if r:
             runs.append((path.stem.split("ds1-cv")[-1].lstrip("_") or "reproduce (the recipe)", r))
@@ -137,9 +139,15 @@ def repeats_line(runs: list[tuple[str, dict]]) -> str:
 
     repeat_options = (*NOT_RECIPE, "amp")  # precision too: a repeat in float32 trains the same recipe
     groups: dict[str, tuple[str, list[float]]] = {}
+    seen = set()
     for _, r in runs:
         o = r["options"]
         recipe = json.dumps({k: v for k, v in o.items() if k not in repeat_options}, sort_keys=True)
+        # the same seed and precision giving the very same figures is one run recorded twice, not a repeat
+        once = (recipe, o.get("seed"), o.get("amp"), json.dumps(r["test"], sort_keys=True))
+        if once in seen:
+            continue
+        seen.add(once)
         groups.setdefault(recipe, (f"context {o['context']}, {_scale(o)} beats", []))[1].append(r["test"]["f1_nsv"])
     spans = [f"{label}: {len(f1)} runs, F1 N/S/V {_pct(min(f1))}–{_pct(max(f1))} (mean {_pct(float(np.mean(f1)))})"
              for label, f1 in groups.values() if len(f1) > 1]
@@ -180,11 +188,11 @@ def paced_section(data: Path) -> list[str]:
 
 def run(data: Path) -> str:
     new = _load(RESULTS / "pretrain_resnet18_inter.json")
-    previous = _load(PREVIOUS)
+    earlier = [(label, r) for label, path in EARLIER if (r := _load(path)) is not None]
     parts = ["## Beat classifier (AAMI classes, inter-patient)", "",
              "de Chazal DS1 -> DS2 (paced records excluded), beats at the annotated R positions; no DS2 beat was used "
              "for training or for any choice. Published figures as their papers report them (Se / +P in %).", ""]
-    parts += comparison_table(new, previous) + [""]
+    parts += comparison_table(new, earlier) + [""]
     if new is None:
         return "\n".join(parts + ["No inter-patient result recorded yet: run `python -m training reproduce`.", ""])
     test = new["test"]
@@ -203,13 +211,13 @@ def run(data: Path) -> str:
                   f"{cal['threshold']:.2f}, chosen on DS1); the classified ones are right {_pct(cal['accuracy_of_classified'])} % "
                   f"of the time, the unclassified ones {_pct(cal['accuracy_of_unclassified'])} %.", ""]
     parts += [f"Command: `{new['command']}` ({new.get('device', '?')}, {new['seconds']:.0f} s)", ""]
-    if previous is not None:
-        parts += [f"Previous classifier: `{previous['command']}` ({previous.get('device', '?')}).", ""]
+    parts += [f"{label[0].upper()}{label[1:]}: `{r['command']}` ({r.get('device', '?')})." for label, r in earlier]
+    parts += [""]
     runs = _ds1_runs()
     parts += ["**Choices, each made on DS1 alone** (3 leave-patients-out folds inside DS1, pooled out-of-fold figures; "
               "criterion: mean F1 of N, S and V; mixed precision: as asked for, which is bfloat16 on a CPU with AMX, float16 "
-              "on a GPU and float32 on other CPUs; the runs A_images, C_rr_template and the recipe's did not record "
-              "their CPU):",
+              "on a GPU and float32 on other CPUs; the runs A_images, C_rr_template and rr_3x6000_s0 did not record "
+              "their CPU; a run recorded twice with the very same figures counts once among the repeats):",
               ""] + choices_table(runs) + ["", repeats_line(runs), ""]
     intra = _load(RESULTS / "pretrain_resnet18_intra.json")
     if intra is not None:
