@@ -61,20 +61,20 @@ def test_reproduce_reduces_the_deeper_resnets_on_a_cpu_and_says_so():
     plan = reproduce.steps(command_parser(reproduce).parse_args(["--device", "cpu"]))
     pre = [" ".join(c) for c in plan["pretrain-all"]]
     assert [c.split("--depth ")[1].split()[0] for c in pre] == ["18", "50", "101"]
-    assert "--epochs 3 --beats-per-epoch 6000" in pre[0] and "--epochs 1 --beats-per-epoch 2000" in pre[2]
+    assert "--epochs 8 --beats-per-epoch 15000" in pre[0] and "--epochs 1 --beats-per-epoch 2000" in pre[2]
     # each depth's DS1 cross-validation (its calibration) runs at the scale of the bundle it calibrates
     cv_pre = [" ".join(c) for c in plan["pretrain-cv"]]
     assert [c.replace("--split ds1-cv", "--split all") for c in cv_pre] == [c.split(" --export")[0] for c in pre]
-    # the intra-patient split is the bundled ResNet-18's alone on a CPU
-    assert [c[c.index("--depth") + 1] for c in plan["pretrain-intra"]] == ["18"]
-    assert len(plan["pretrain-inter"]) == 3
+    # the inter- and intra-patient splits are the bundled ResNet-18's alone on a CPU
+    for split in ("pretrain-inter", "pretrain-intra"):
+        assert [c[c.index("--depth") + 1] for c in plan[split]] == ["18"]
     cv = " ".join(plan["crossval"][0])
     assert "--depths 18 50 101" in cv and "--epochs-by-depth 50=2 101=2 --beats-by-depth 50=600 101=200" in cv
     assert f"--repeats {reproduce.CPU_REPEATS} " in cv + " "
     assert "--choose-depth" in plan["finetune"][0]
     full = reproduce.steps(command_parser(reproduce).parse_args(["--device", "cpu", "--full-scale"]))
     assert "--epochs-by-depth" not in " ".join(full["crossval"][0]) and " ".join(full["crossval"][0]).endswith("--repeats 5")
-    assert len(full["pretrain-intra"]) == 3
+    assert len(full["pretrain-intra"]) == len(full["pretrain-inter"]) == 3
 
 
 def test_the_depth_is_chosen_by_cross_validation_within_the_installer_budget(tmp_path):
