@@ -4,11 +4,11 @@ the bundle on every non-paced record), the pre-training and cross-validation res
 
 All three depths by default: ResNet-18, -50 and -101 are pre-trained, cross-validated side by side (Table 2)
 and the depth the cross-validation prefers is fine-tuned (training/finetune.py --choose-depth). On a CPU the
-deeper networks run at the reduced scale of CPU_SCALE (fewer epochs and beats, no intra-patient split) and the
-cross-validation at CPU_REPEATS repeats: the whole rebuild took 94 minutes on a 2-core Intel Xeon with AMX,
-57 of them ResNet-18's pre-training at 8 x 15000 beats (training/README.md gives the measured steps, and how much
-slower an AVX2-only CPU trains); on a GPU (or with
---full-scale) every depth runs at the options' scale, 5 x 5 folds.
+deeper networks run at the reduced scale of CPU_SCALE (fewer epochs and beats, no inter- or intra-patient
+split) and the cross-validation at CPU_REPEATS repeats: the whole rebuild took 94 minutes on a 2-core Intel
+Xeon with AMX, 57 of them ResNet-18's pre-training at 8 x 15000 beats (training/README.md gives the measured
+steps, and how much slower an AVX2-only CPU trains); on a GPU (or with --full-scale) every depth runs at the
+options' scale, 5 x 5 folds.
 """
 
 from __future__ import annotations
