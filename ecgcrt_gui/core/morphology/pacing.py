@@ -95,6 +95,11 @@ class PacingEvidence:
     # per R-peak given: the sample just after the artefact, -1 where none was found; a paced QRS starts there
     stimulus_end: np.ndarray | None = None
 
+    @property
+    def qrs_after(self) -> np.ndarray | None:
+        """`stimulus_end` where the record is paced, else None: `delineate`'s `paced_after`."""
+        return self.stimulus_end if self.paced else None
+
 
 def _narrow_spikes(x: np.ndarray, fs: float, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Test 1, per beat: a spike a few samples wide on >= 3 leads (all where fewer) at once,

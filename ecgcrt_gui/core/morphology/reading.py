@@ -102,7 +102,7 @@ def measure(
     rpeaks = np.asarray(rpeaks, np.int64)
     if pacing is None and rpeaks.size:
         pacing = detect_pacing(record.signal, record.fs, rpeaks)
-    paced_after = pacing.stimulus_end if pacing is not None and pacing.paced else None
+    paced_after = pacing.qrs_after if pacing is not None else None
     delineation = delineate(record.signal, record.fs, rpeaks, exclude=exclude, paced_after=paced_after)
     return delineation, classify(record, rpeaks, delineation, sex=sex, pacing=pacing)
 

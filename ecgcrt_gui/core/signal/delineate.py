@@ -3,25 +3,25 @@
 Each lead is band-limited (0.5-40 Hz), resampled to WORK_FS and differentiated; around each
 R-peak every lead's |slope| is scaled from its isoelectric level (0) to its QRS peak (1). The QRS
 is bracketed where the third most active clean lead (second of 3-5, the most active of 1-2) stays
-above a threshold (bridging the brief dips at each wave's apex). Within the bracket each lead is read from the outside in: its
-QRS begins where its scaled slope first reaches LEAD_FRACTION, walked outward to where it has
-settled on the isoelectric floor (found to a fraction of a sample), and ends likewise. The global
-onset is the edge that `lead_rank` leads show: between the two leads' edges on a two-lead Holter,
-the 3rd-earliest lead onset (and 3rd-latest offset) on a 12-lead, so that one or two noisy leads
-cannot stretch the QRS. Every step works on [beats x leads x window] arrays.
+above a threshold (bridging the brief dips at each wave's apex). Within the bracket each lead is
+read from the outside in: its QRS begins where its scaled slope first reaches `lead_fraction`,
+walked outward to where it has settled on the isoelectric floor (found to a fraction of a sample),
+and ends likewise. The global onset is the edge that `lead_rank` leads show: between the two
+leads' edges on a two-lead Holter, the 3rd-earliest lead onset (and 3rd-latest offset) on a
+12-lead, so that one or two noisy leads cannot stretch the QRS. Every step works on [beats x leads x window] arrays.
 
 Why per lead and by rank (issue 16). The rule before combined the leads instant by instant (the
 third-largest slope of 12, the largest of 2). On 2-lead Holter records (the QT Database) that
 reads the union of the two leads' QRS, ~20 ms longer than the cardiologist who marks one onset
 and one offset with both leads in view: the marks fall between the earlier and the later lead's
 edge. On LUDB, whose cardiologists marked each lead on its own, the references are ranks of
-per-lead marks (benchmarks/bench_delineation.py). Reading each lead and ranking the edges is one
+per-lead marks (benchmarks/qrs_marks.py). Reading each lead and ranking the edges is one
 rule for both. Read at the record's own rate, an edge also moved with fs (250 Hz read ~3 ms
 longer than 500 Hz, 1000 Hz ~2 ms shorter): whether a sample falls on a brief dip of |slope| on
-the baseline decides where the walk stops; hence one working rate. LEAD_RANK, LEAD_FRACTION and
-the settle levels were chosen by 5-fold cross-validation by record over LUDB (200 records,
-against its 3-lead reference) and the QT Database development subset (35 records, q1c marks)
-together, both databases weighted alike (benchmarks/RESULTS.md).
+the baseline decides where the walk stops; hence one working rate. The lead rank, the lead fraction and the settle levels
+(`Tuning`) were chosen by 5-fold cross-validation by record over LUDB (200 records, against its
+3-lead reference) and the QT Database development subset (35 records, q1c marks) together, both
+databases weighted alike (benchmarks/delineation_cv.py).
 
 One beat read alone jitters by several ms with the noise of its baseline. The dominant beats
 share one conduction, so, as a reader measures on a representative complex, each beat that
@@ -46,8 +46,6 @@ WORK_FS = 500.0  # every record is read at this rate (resampled after band-limit
 DESPIKE_S = 0.008
 PRE_S, POST_S = 0.25, 0.30  # analysis window around R
 QRS_HALF_S = 0.06  # each lead's QRS peak slope is sought within R +/- this
-LEAD_FRACTION = 0.10  # a lead takes part in the QRS where its scaled slope reaches this
-LEAD_RANK = (1.5, 3.0)  # an edge counts where this many leads show it, of two and of twelve
 ONSET_FRACTION = 0.20  # bracketing threshold on the scaled activity
 OFFSET_FRACTION = 0.20
 QUIET_ONSET_S = 0.03  # activity must stay under the threshold this long to count as quiet
@@ -55,8 +53,6 @@ QUIET_OFFSET_S = 0.06
 MAX_NOISE_RATIO = 0.25  # a lead whose isoelectric / QRS peak slope exceeds this is too noisy
 ISO_PERCENTILE = 10.0
 SETTLE_S = 0.04  # how far an edge may walk outward from the bracket
-SETTLE_ONSET = 0.0025  # a lead's scaled slope counted as settled on the isoelectric floor, at the onset
-SETTLE_OFFSET = 0.03  # ... at the offset
 MIN_BEATS = 3
 MIN_USED_SHARE = 0.3  # fewer clean beats than this share of the dominant ones: too noisy to measure
 ALIGN_S = 0.04  # how far a beat may move to line up with the template (R may sit on either notch)
@@ -64,6 +60,20 @@ TEMPLATE_HALF_S = 0.08  # template: R +/- this, all leads
 MIN_MATCH = 0.9  # correlation with the template for a beat to count as the dominant shape
 OUTLIER_MS = 30.0  # beats whose duration differs from the median by more are outliers
 MIN_QRS_S, MAX_QRS_S = 0.04, 0.26
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The parameters chosen by cross-validation by record over LUDB and the QT Database subset
+    (benchmarks/delineation_cv.py, its record in benchmarks/delineation_cv.json)."""
+
+    lead_fraction: float = 0.10  # a lead takes part in the QRS where its scaled slope reaches this
+    lead_rank: tuple[float, float] = (1.5, 3.0)  # an edge counts where this many leads show it, of two and of twelve
+    settle_onset: float = 0.0025  # a lead's scaled slope counted as settled on the isoelectric floor, at the onset
+    settle_offset: float = 0.03  # ... at the offset
+
+
+TUNING = Tuning()
 
 
 @dataclass
@@ -131,12 +141,12 @@ def _scaled(win: np.ndarray, r_col: int, fs: float) -> tuple[np.ndarray, np.ndar
     return scaled, clean[:, :, 0]
 
 
-def lead_rank(n_leads: int) -> float:
+def lead_rank(n_leads: int, tuning: Tuning = TUNING) -> float:
     """How many of `n_leads` leads must show an edge for it to count (fractional: between two
-    leads' edges): LEAD_RANK[0] of two leads, LEAD_RANK[1] of twelve, linear in between."""
+    leads' edges): lead_rank[0] of two leads, lead_rank[1] of twelve, linear in between."""
     if n_leads <= 1:
         return 1.0
-    two, twelve = LEAD_RANK
+    two, twelve = tuning.lead_rank
     return float(min(n_leads, max(1.0, two + (twelve - two) * (n_leads - 2) / 10.0)))
 
 
@@ -170,14 +180,30 @@ def _settle(activity: np.ndarray, start: np.ndarray, step: int, level: float, fs
     return start + step * steps
 
 
-def _beat_bounds(
-    slopes: np.ndarray, rpeaks: np.ndarray, fs: float, paced_after: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Onset and offset per beat, in fractional samples; NaN where not measurable. A paced
-    beat's QRS is read from the end of its pacemaker artefact (`paced_after`, -1 where none)."""
+@dataclass
+class _Windows:
+    """The beats' windows at the working rate, as every tuning reads them: each lead's scaled activity
+    (nothing before a pacemaker artefact's end), which leads are clean, and the bracket of each QRS."""
+
+    activity: np.ndarray  # [beats x leads x window]
+    clean: np.ndarray  # [beats x leads]
+    start: np.ndarray  # sample index of each window's first column
+    r_col: int
+    stim_col: np.ndarray  # column just after the artefact, -1 where none
+    paced: bool
+    g_on: np.ndarray  # bracket, columns
+    g_off: np.ndarray
+    bracketed: np.ndarray  # a quiet stretch found on both sides
+    fs: float
+    n_samples: int
+
+
+def _windows_of(slopes: np.ndarray, rpeaks: np.ndarray, fs: float, paced_after: np.ndarray | None) -> _Windows:
+    """The beats' scaled activity and their brackets. A paced beat's QRS is read from the end of its
+    pacemaker artefact (`paced_after`, -1 where none)."""
     win, idx, r_col = _windows(slopes, rpeaks, fs)
     activity, clean = _scaled(win, r_col, fs)
-    n_beats, n_leads, width = activity.shape
+    n_beats, _, width = activity.shape
     cols = np.arange(width)[None, :]
     stim_col = np.full(n_beats, -1)
     if paced_after is not None:
@@ -197,35 +223,44 @@ def _beat_bounds(
     fwd_max = maximum_filter1d(bracket, q_off, axis=1, origin=-(q_off // 2), mode="nearest")
     before = (back_max < ONSET_FRACTION) & (cols < r_col)
     after = (fwd_max < OFFSET_FRACTION) & (cols > r_col)
-    g_on = width - 1 - np.argmax(before[:, ::-1], axis=1)
-    g_off = np.argmax(after, axis=1)
+    return _Windows(
+        activity, clean, idx[:, 0], r_col, stim_col, paced_after is not None,
+        g_on=width - 1 - np.argmax(before[:, ::-1], axis=1), g_off=np.argmax(after, axis=1),
+        bracketed=before.any(axis=1) & after.any(axis=1), fs=fs, n_samples=slopes.shape[0],
+    )
+
+
+def _beat_bounds(w: _Windows, tuning: Tuning) -> tuple[np.ndarray, np.ndarray]:
+    """Onset and offset per beat, in fractional samples; NaN where not measurable."""
+    activity, clean, fs, r_col = w.activity, w.clean, w.fs, w.r_col
+    n_beats, n_leads, width = activity.shape
+    cols = np.arange(width)[None, :]
     # each lead, read from the outside in within the bracket: where it first / last moves
-    inside = (cols > g_on[:, None]) & (cols < g_off[:, None])
-    moving = inside[:, None, :] & (activity >= LEAD_FRACTION) & clean[:, :, None]
+    inside = (cols > w.g_on[:, None]) & (cols < w.g_off[:, None])
+    moving = inside[:, None, :] & (activity >= tuning.lead_fraction) & clean[:, :, None]
     shows = moving.any(axis=2)
     first = np.argmax(moving, axis=2).ravel()
     last = width - 1 - np.argmax(moving[:, :, ::-1], axis=2).ravel()
     flat = activity.reshape(n_beats * n_leads, width)
-    lead_on = _settle(flat, first, -1, SETTLE_ONSET, fs).reshape(n_beats, n_leads)
-    lead_off = _settle(flat, last, +1, SETTLE_OFFSET, fs).reshape(n_beats, n_leads)
+    lead_on = _settle(flat, first, -1, tuning.settle_onset, fs).reshape(n_beats, n_leads)
+    lead_off = _settle(flat, last, +1, tuning.settle_offset, fs).reshape(n_beats, n_leads)
     n_shown = shows.sum(axis=1)
-    rank = np.array([lead_rank(m) for m in range(n_leads + 1)])[n_shown]
+    rank = np.array([lead_rank(m, tuning) for m in range(n_leads + 1)])[n_shown]
     on_col = _ranked(lead_on, shows, rank)
     off_col = -_ranked(-lead_off, shows, rank)
     measurable = n_shown >= 1
     on_col, off_col = np.where(measurable, on_col, 0.0), np.where(measurable, off_col, 0.0)
-    if paced_after is not None:
-        on_col = np.maximum(on_col, np.minimum(stim_col, r_col))
-    onsets, offsets = idx[:, 0] + on_col, idx[:, 0] + off_col
+    if w.paced:
+        on_col = np.maximum(on_col, np.minimum(w.stim_col, r_col))
+    onsets, offsets = w.start + on_col, w.start + off_col
     dur = (off_col - on_col) / fs
     ok = (
         measurable
-        & before.any(axis=1)
-        & after.any(axis=1)
+        & w.bracketed
         & (dur >= MIN_QRS_S)
         & (dur <= MAX_QRS_S)
         & (onsets >= 0)
-        & (offsets <= slopes.shape[0] - 1)
+        & (offsets <= w.n_samples - 1)
     )
     return np.where(ok, onsets, np.nan), np.where(ok, offsets, np.nan)
 
@@ -290,11 +325,26 @@ def delineate(
     rpeaks: np.ndarray,
     exclude: np.ndarray | None = None,
     paced_after: np.ndarray | None = None,
+    tuning: Tuning = TUNING,
 ) -> Delineation:
     """QRS onset/offset per R-peak over all leads of `signal` (raw mV, [n] or [n, leads]) and
     the patient's QRS duration: the median over dominant beats (not in `exclude`, not outliers).
     `paced_after`: per R-peak, the sample just after a pacemaker artefact (-1: none), as
-    `morphology_pacing.detect_pacing` finds it; the QRS is not read before it."""
+    `morphology_pacing.detect_pacing` finds it; the QRS is not read before it. `tuning`: the
+    cross-validated parameters (others only to cross-validate them)."""
+    return delineate_each(signal, fs, rpeaks, (tuning,), exclude, paced_after)[0]
+
+
+def delineate_each(
+    signal: np.ndarray,
+    fs: float,
+    rpeaks: np.ndarray,
+    tunings: tuple[Tuning, ...],
+    exclude: np.ndarray | None = None,
+    paced_after: np.ndarray | None = None,
+) -> list[Delineation]:
+    """`delineate` with each of `tunings`, the record filtered and its beats scaled once: what the
+    cross-validation of `Tuning` runs (benchmarks/delineation_cv.py)."""
     rpeaks = np.asarray(rpeaks, dtype=np.int64)
     n = rpeaks.size
     exclude = np.zeros(n, bool) if exclude is None else np.asarray(exclude, bool)
@@ -302,11 +352,10 @@ def delineate(
         raise ValueError("exclude must be one flag per R-peak")
     if paced_after is not None and np.shape(paced_after) != (n,):
         raise ValueError("paced_after must be one sample index per R-peak")
-    notes: list[str] = []
     if n == 0:
         empty = np.empty(0, np.int64)
         msg = "QRS duration not measured: no beats were detected."
-        return Delineation(empty, empty.copy(), None, 0, 0, [msg], np.zeros(0, bool))
+        return [Delineation(empty, empty.copy(), None, 0, 0, [msg], np.zeros(0, bool)) for _ in tunings]
     filtered = band_limit(signal, fs)
     # Read at one rate: an edge is where the activity falls to a level, and whether a sample lands
     # on a brief dip at the baseline (the slope passing 0 on a wiggle) would otherwise depend on fs.
@@ -315,11 +364,29 @@ def delineate(
     work = filtered if up == down else resample_poly(filtered, up, down, axis=0)
     peaks = np.clip(np.round(rpeaks * scale).astype(np.int64), 0, work.shape[0] - 1)
     stim = None if paced_after is None else np.where(np.asarray(paced_after) >= 0, np.round(np.asarray(paced_after) * scale), -1)
-    own_on, own_off = _beat_bounds(np.abs(np.gradient(work, axis=0)), peaks, fs * scale, stim)
-    shift, match = _align_to_template(work, peaks, ~exclude & ~np.isnan(own_on), fs * scale)
-    onsets, offsets = _consistent(own_on, own_off, peaks, shift, match)
-    onsets, offsets, own_on, own_off = onsets / scale, offsets / scale, own_on / scale, own_off / scale
-    outside = np.isnan(onsets) | (onsets < 0) | (offsets > filtered.shape[0] - 1)
+    windows = _windows_of(np.abs(np.gradient(work, axis=0)), peaks, fs * scale, stim)
+    aligned: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # the alignment depends on the tuning only through its beats
+    out = []
+    for tuning in tunings:
+        own_on, own_off = _beat_bounds(windows, tuning)
+        members = ~exclude & ~np.isnan(own_on)
+        if members.tobytes() not in aligned:
+            aligned[members.tobytes()] = _align_to_template(work, peaks, members, fs * scale)
+        shift, match = aligned[members.tobytes()]
+        onsets, offsets = _consistent(own_on, own_off, peaks, shift, match)
+        out.append(_summary(onsets / scale, offsets / scale, own_on / scale, own_off / scale, exclude, fs, filtered.shape[0]))
+    return out
+
+
+def _summary(
+    onsets: np.ndarray, offsets: np.ndarray, own_on: np.ndarray, own_off: np.ndarray, exclude: np.ndarray, fs: float,
+    n_samples: int,
+) -> Delineation:
+    """The Delineation of fractional onsets and offsets (each beat's own reading beside): the median
+    over the dominant beats that are not outliers, its spread, and what could not be measured."""
+    n = onsets.size
+    notes: list[str] = []
+    outside = np.isnan(onsets) | (onsets < 0) | (offsets > n_samples - 1)
     onsets, offsets = np.where(outside, np.nan, onsets), np.where(outside, np.nan, offsets)
     dur = (offsets - onsets) * 1000.0 / fs
     own = (own_off - own_on) * 1000.0 / fs  # each beat read alone: the spread behind the median
