@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.signal import resample_poly
 
-from benchmarks.bench_delineation import ludb_reference, match, qtdb_reference
+from benchmarks.qrs_marks import ludb_reference, match, qtdb_reference
 from ecgcrt_gui.core import io
 from ecgcrt_gui.core.io.wfdb_reader import import_wfdb
 from ecgcrt_gui.core.morphology import measure
