@@ -8,7 +8,8 @@ read from the outside in: its QRS begins where its scaled slope first reaches `l
 walked outward to where it has settled on the isoelectric floor (found to a fraction of a sample),
 and ends likewise. The global onset is the edge that `lead_rank` leads show: between the two
 leads' edges on a two-lead Holter, the 3rd-earliest lead onset (and 3rd-latest offset) on a
-12-lead, so that one or two noisy leads cannot stretch the QRS. Every step works on [beats x leads x window] arrays.
+12-lead, so that one or two noisy leads cannot stretch the QRS. Every step works on
+[beats x leads x window] arrays.
 
 Why per lead and by rank (issue 16). The rule before combined the leads instant by instant (the
 third-largest slope of 12, the largest of 2). On 2-lead Holter records (the QT Database) that
@@ -18,10 +19,10 @@ edge. On LUDB, whose cardiologists marked each lead on its own, the references a
 per-lead marks (benchmarks/qrs_marks.py). Reading each lead and ranking the edges is one
 rule for both. Read at the record's own rate, an edge also moved with fs (250 Hz read ~3 ms
 longer than 500 Hz, 1000 Hz ~2 ms shorter): whether a sample falls on a brief dip of |slope| on
-the baseline decides where the walk stops; hence one working rate. The lead rank, the lead fraction and the settle levels
-(`Tuning`) were chosen by 5-fold cross-validation by record over LUDB (200 records, against its
-3-lead reference) and the QT Database development subset (35 records, q1c marks) together, both
-databases weighted alike (benchmarks/delineation_cv.py).
+the baseline decides where the walk stops; hence one working rate. The lead rank, the lead
+fraction and the settle levels (`Tuning`) were chosen by 5-fold cross-validation by record over
+LUDB (200 records, against its 3-lead reference) and the QT Database development subset (35
+records, q1c marks) together, both databases weighted alike (benchmarks/delineation_cv.py).
 
 One beat read alone jitters by several ms with the noise of its baseline. The dominant beats
 share one conduction, so, as a reader measures on a representative complex, each beat that
