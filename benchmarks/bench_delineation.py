@@ -116,9 +116,10 @@ class _Score:
             self.within_off += list(err_off - err_off.mean())
             if err_on.size >= 3 and err_on.std() > 0 and err_off.std() > 0:
                 self.within_corr.append(float(np.corrcoef(err_on, err_off)[0, 1]))
-            self.ref_dur_sd.append(float(np.std((ref[found, 2] - ref[found, 1]) * ms)))
+            ref_dur = (ref[found, 2] - ref[found, 1]) * ms
+            self.ref_dur_sd.append(float(np.std(ref_dur)))
             ours = np.median((off[j[found]] - on[j[found]]) * ms)
-            truth = np.median((ref[found, 2] - ref[found, 1]) * ms)
+            truth = np.median(ref_dur)
             self.dur_err.append(float(ours - truth))
             self.durations.append((float(ours), float(truth)))
 

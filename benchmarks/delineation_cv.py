@@ -66,8 +66,9 @@ def _record_task(item: tuple[str, str]) -> np.ndarray:
     ref = ludb_reference(stem, 3) if database == "LUDB" else qtdb_reference(stem)
     r = rpeaks.detect(record.signal, record.fs)
     paced_after = detect_pacing(record.signal, record.fs, r).qrs_after if r.size else None
-    out = np.full((len(candidates()), 2), np.nan)
-    readings = delineate_each(record.signal, record.fs, r, tuple(candidates()), paced_after=paced_after)
+    tunings = tuple(candidates())
+    out = np.full((len(tunings), 2), np.nan)
+    readings = delineate_each(record.signal, record.fs, r, tunings, paced_after=paced_after)
     for k, d in enumerate(readings):
         j, err_on, err_off = beat_errors(ref, r, d.onsets, d.offsets, record.fs)
         if (j >= 0).any():
