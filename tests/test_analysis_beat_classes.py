@@ -11,7 +11,17 @@ import torch
 
 from ecgcrt_gui.core import io
 from ecgcrt_gui.core.analysis import analyze
-from ecgcrt_gui.core.assessment import CLASSIFIED, NO_INPUT, PACED, UNCERTAIN
+from ecgcrt_gui.core.assessment import (
+    CLASSIFIED,
+    ECTOPIC,
+    NO_INPUT,
+    NOT_CLASSIFIED,
+    PACED,
+    UNCERTAIN,
+    UNPACED,
+    BeatClasses,
+    left_out_words,
+)
 from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
 from ecgcrt_gui.core.model import inference
 from ecgcrt_gui.core.model.bundle import new_card, save_bundle
@@ -71,6 +81,11 @@ def test_beats_below_the_threshold_are_not_classified_and_left_out_of_the_qrs(mi
     sure_n = sum(c == "N" for c in bc.classes)
     if sure_n >= 3:
         assert some.delineation.n_excluded == len(bc.classes) - sure_n
+        # and says why each beat was left out: the JSON's counts add up to the beats left out
+        why = out["qrs_beats"]["excluded_why"]
+        assert why.get(NOT_CLASSIFIED, 0) == sum(c is None for c in bc.classes)
+        assert why.get(ECTOPIC, 0) == sum(c not in (None, "N") for c in bc.classes)
+        assert sum(why.values()) == out["qrs_beats"]["excluded"]
     else:
         assert any("sure of fewer than 3 normal beats" in w for w in some.warnings)
 
@@ -95,4 +110,27 @@ def test_paced_beats_never_get_a_class_from_the_network(mitdb, classifier):
     # the paced QRS is still measured, over the paced beats
     assert a.delineation.qrs_duration_ms is not None
     assert a.delineation.n_excluded == len(bc.status) - bc.status.count(PACED)
+    assert a.to_json()["qrs_beats"]["excluded_why"] == ({UNPACED: a.delineation.n_excluded} if a.delineation.n_excluded else {})
     assert any("pacemaker artefact are marked paced" in w for w in a.warnings)
+
+
+def _classes(classes: list[str | None], status: list[str]) -> BeatClasses:
+    return BeatClasses(classes, [None if c is None else 0.9 for c in classes], status, 0.7, {})
+
+
+def test_why_beats_are_left_out_of_the_qrs_median():
+    """Sure N beats are kept; a beat called S/V/F/Q is ectopic, one without a class is not classified
+    (a beat the classifier is unsure of is not called ectopic); in a paced record, the unpaced beats."""
+    sinus = _classes(["N", "N", "V", None, "N", "S", None],
+                     [CLASSIFIED, CLASSIFIED, CLASSIFIED, UNCERTAIN, CLASSIFIED, CLASSIFIED, NO_INPUT])
+    exclude, fallback = sinus.qrs_exclusion()
+    assert exclude.tolist() == [False, False, True, True, False, True, True] and not fallback
+    assert sinus.left_out() == {ECTOPIC: 2, NOT_CLASSIFIED: 2}
+    assert left_out_words(sinus.left_out()) == "2 ectopic and 2 not classified"
+    # fewer than 3 sure N: only the beats called ectopic are left out
+    unsure = _classes(["N", None, "V", None], [CLASSIFIED, UNCERTAIN, CLASSIFIED, UNCERTAIN])
+    assert unsure.qrs_exclusion()[1] and unsure.left_out() == {ECTOPIC: 1}
+    paced = _classes(["Q", "Q", None, "Q"], [PACED, PACED, UNCERTAIN, PACED])
+    assert paced.left_out() == {UNPACED: 1}
+    assert left_out_words(paced.left_out()) == "1 without a pacing artefact"
+    assert _classes(["N"] * 4, [CLASSIFIED] * 4).left_out() == {}

@@ -8,7 +8,16 @@ from pathlib import Path
 import numpy as np
 
 from ecgcrt_gui.core import device_reading, morphology
-from ecgcrt_gui.core.assessment import CLASSIFIED, NO_INPUT, PACED, UNCERTAIN, Assessment, BeatClasses, update_guidelines
+from ecgcrt_gui.core.assessment import (
+    CLASSIFIED,
+    MIN_DOMINANT,
+    NO_INPUT,
+    PACED,
+    UNCERTAIN,
+    Assessment,
+    BeatClasses,
+    update_guidelines,
+)
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
 from ecgcrt_gui.core.errors import AnalysisCancelled
 from ecgcrt_gui.core.guidelines import engine as guideline
@@ -22,11 +31,6 @@ from ecgcrt_gui.core.signal import spectrogram
 __all__ = ["AnalysisCancelled", "analyze", "update_guidelines"]
 
 Progress = Callable[[float, str], None]
-
-# The QRS-duration median is taken over the dominant beats: those the classifier is sure are N
-# (in a paced record, the paced beats).
-_DOMINANT_CLASS = "N"
-_MIN_DOMINANT = 3  # fewer sure N beats than this: the median falls back to the beats not called ectopic
 
 
 def analyze(
@@ -152,18 +156,14 @@ def _classify_beats(
 
 
 def _qrs_exclusion(aami: BeatClasses | None, warnings: list[str]) -> np.ndarray | None:
-    """Beats left out of the QRS-duration median: all but the dominant beats the classifier is sure of."""
+    """Beats left out of the QRS-duration median (BeatClasses.qrs_exclusion), with a warning on the fallback."""
     if aami is None:
         return None
-    status = np.array(aami.status)
-    if (status == PACED).any():
-        return status != PACED
-    sure_n = np.array([c == _DOMINANT_CLASS for c in aami.classes])
-    if sure_n.sum() >= _MIN_DOMINANT:
-        return ~sure_n
-    warnings.append(f"The beat classifier is sure of fewer than {_MIN_DOMINANT} normal beats: the QRS duration "
-                    "is the median over every beat it did not call ectopic.")
-    return np.array([c is not None and c != _DOMINANT_CLASS for c in aami.classes])
+    exclude, fallback = aami.qrs_exclusion()
+    if fallback:
+        warnings.append(f"The beat classifier is sure of fewer than {MIN_DOMINANT} normal beats: the QRS duration "
+                        "is the median over every beat it did not call ectopic.")
+    return exclude
 
 
 def _predict(images: np.ndarray, model_path: str | Path | None, device: str, warnings: list[str]):

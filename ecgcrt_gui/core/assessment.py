@@ -11,6 +11,7 @@ import numpy as np
 from ecgcrt_gui import __version__
 from ecgcrt_gui.core.guidelines.engine import cutoffs_within
 from ecgcrt_gui.core.record import EcgRecord
+from ecgcrt_gui.core.text import english_list
 
 if TYPE_CHECKING:  # the heavy types are only needed for hints
     from ecgcrt_gui.core.guidelines.engine import ClinicalInputs, GuidelineResult
@@ -26,6 +27,15 @@ CLASSIFIED = "classified"  # the beat classifier's class, its calibrated probabi
 UNCERTAIN = "uncertain"  # not classified: below the threshold, or a paced record's beat without an artefact
 PACED = "paced"  # class Q (AAMI EC57: paced beats are Q) from the pacing detector, never the network's N/S/V
 NO_INPUT = "no_input"  # not classified: the beat's window runs past the record's edge (no image)
+
+# The QRS-duration median is taken over the dominant beats: those the classifier is sure are N
+# (the issue's "dominant beats the classifier is sure of"); in a paced record, the paced beats.
+DOMINANT_CLASS = "N"
+MIN_DOMINANT = 3  # fewer sure N beats than this: the median falls back to the beats not called ectopic
+# Why a beat is left out of the QRS median, as the JSON's qrs_beats.excluded_why names it
+ECTOPIC = "ectopic"  # the classifier called it S, V, F or Q
+NOT_CLASSIFIED = "not classified"
+UNPACED = "without a pacing artefact"  # in a paced record
 
 
 @dataclass
@@ -43,6 +53,31 @@ class BeatClasses:
         """JSON-ready: the model, the threshold and how many beats each status holds."""
         return {"model": dict(self.model), "unclassified_below": self.threshold,
                 "counts": {s: self.status.count(s) for s in (CLASSIFIED, UNCERTAIN, PACED, NO_INPUT)}}
+
+    def qrs_exclusion(self) -> tuple[np.ndarray, bool]:
+        """(beats left out of the QRS-duration median, True where too few beats are sure N and the
+        median falls back to every beat not called ectopic)."""
+        status = np.array(self.status)
+        if (status == PACED).any():
+            return status != PACED, False
+        sure_n = np.array([c == DOMINANT_CLASS for c in self.classes], dtype=bool)
+        if sure_n.sum() >= MIN_DOMINANT:
+            return ~sure_n, False
+        return np.array([c is not None and c != DOMINANT_CLASS for c in self.classes], dtype=bool), True
+
+    def left_out(self) -> dict[str, int]:
+        """How many beats the QRS median leaves out, by why (ECTOPIC, NOT_CLASSIFIED, UNPACED); reasons
+        with no beat are omitted."""
+        exclude, _ = self.qrs_exclusion()
+        paced = PACED in self.status
+        why = [UNPACED if paced else ECTOPIC if self.classes[i] is not None else NOT_CLASSIFIED
+               for i in np.flatnonzero(exclude)]
+        return {reason: why.count(reason) for reason in (ECTOPIC, NOT_CLASSIFIED, UNPACED) if reason in why}
+
+
+def left_out_words(counts: dict[str, int]) -> str:
+    """'1 ectopic and 2 not classified' from BeatClasses.left_out (or the JSON's qrs_beats.excluded_why)."""
+    return english_list(f"{n} {reason}" for reason, n in counts.items())
 
 
 @dataclass
@@ -139,7 +174,8 @@ class Assessment:
             # the spread of the dominant beats' durations, each beat read on its own (25th, 75th percentile)
             "qrs_duration_iqr_ms": None if d.spread_ms is None else [round(v, 1) for v in d.spread_ms],
             "qrs_cutoffs_within_iqr": list(cutoffs_within(d.spread_ms)),
-            "qrs_beats": {"used": int(d.n_used), "excluded": int(d.n_excluded)},
+            "qrs_beats": {"used": int(d.n_used), "excluded": int(d.n_excluded),
+                          "excluded_why": bc.left_out() if bc else {}},
             "morphology": morphology,
             "model_leads": list(self.model_leads),
             "prediction": self.prediction.to_dict() if self.prediction is not None else None,

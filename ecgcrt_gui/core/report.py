@@ -39,6 +39,7 @@ from reportlab.platypus import (
 
 from ecgcrt_gui import __version__
 from ecgcrt_gui.core import leadlayout
+from ecgcrt_gui.core.assessment import left_out_words
 from ecgcrt_gui.core.guidelines.engine import spread_note
 from ecgcrt_gui.core.guidelines.table import OPTIONAL_INPUTS
 from ecgcrt_gui.core.morphology.labels import MET, NOT_ASSESSABLE, NOT_MET, STATUS_WORDS
@@ -470,7 +471,9 @@ def _measurements_table(a: dict, s: dict) -> Table:
     iqr = a.get("qrs_duration_iqr_ms") if a.get("qrs_duration_ms") is not None else None
     if beats:
         spread = f"; beats read one by one: IQR {iqr[0]:.0f} to {ms(iqr[1])}" if iqr else ""
-        qrs += f" (median over {beats.get('used', '?')} beats; {beats.get('excluded', 0)} excluded{spread})"
+        why = beats.get("excluded_why")
+        qrs += (f" (median over {beats.get('used', '?')} beats; {beats.get('excluded', 0)} excluded"
+                + (f": {left_out_words(why)}" if why else "") + f"{spread})")
     note = spread_note(tuple(iqr)) if iqr else None
     if note:
         qrs += f'. <font color="#{ALERT.hexval()[2:]}">{escape(note)}</font>'

@@ -7,6 +7,8 @@ import json
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
 
+from ecgcrt_gui.core.assessment import left_out_words
+
 
 def test_open_analyse_edit_undo_export(qtbot, window, analysed, tmp_path):
     window.open_initial(None)  # no path: the demo ECG
@@ -22,6 +24,9 @@ def test_open_analyse_edit_undo_export(qtbot, window, analysed, tmp_path):
     assert window.prediction_panel.notice.isVisible() == bool(a.prediction.demonstration)
     assert window.guideline_panel.criteria.topLevelItemCount() > 0
     assert "QRS duration" in window.guideline_panel.qrs.text()
+    # the beats left out of the QRS median are named by why (a beat the classifier is unsure of is not "ectopic")
+    why = a.to_json()["qrs_beats"]["excluded_why"]
+    assert (f", {left_out_words(why)} left out" in window.guideline_panel.qrs.text()) == bool(why)
     assert window.spectrogram_panel.images[0].image is not None
     assert window.spectrogram_panel.images[0].image.shape == a.images.shape[2:]
     assert "Beat" in window.spectrogram_panel.beat_label.text()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecgcrt_gui.core.assessment import left_out_words
 from ecgcrt_gui.core.device_reading import DeviceReading
 from ecgcrt_gui.core.guidelines.engine import GUIDELINES, LVEF_RANGE, MORPHOLOGY_LABELS, ClinicalInputs, spread_note
 from ecgcrt_gui.core.guidelines.table import EXCLUSIVE_INPUTS, OPTIONAL_INPUTS, VERIFIED
@@ -240,8 +241,9 @@ class GuidelinePanel(QWidget):
         strauss = {True: "yes", False: "no", None: "not assessable"}[morph.get("strauss_lbbb")]
         measured = d.qrs_duration_ms is not None and d.spread_ms is not None
         spread = f"; beats read one by one: IQR {d.spread_ms[0]:.0f} to {ms(d.spread_ms[1])}" if measured else ""
+        left_out = left_out_words(a.beat_classes.left_out()) if d.n_excluded and a.beat_classes else ""
         text = (f"<b>QRS duration {qrs}</b> (ours: median of {d.n_used} beats"
-                + (f", {d.n_excluded} ectopic left out" if d.n_excluded else "") + spread + ")<br>")
+                + (f", {left_out} left out" if left_out else "") + spread + ")<br>")
         note = spread_note(d.spread_ms) if measured else None
         if note:
             text += f"<span style='color:#8a5a00'>{html.escape(note)}</span><br>"
