@@ -114,6 +114,11 @@ def _scale(options: dict) -> str:
     return f"{options['epochs']} x {options['beats_per_epoch'] or 'all'}"
 
 
+def _powers(options: dict) -> tuple[float, float]:
+    """(sample power, loss power) of a run; runs recorded before these options existed used 0 and 0.5."""
+    return options.get("sample_power", 0.0), options.get("loss_power", 0.5)
+
+
 def choices_table(runs: list[tuple[str, dict]]) -> list[str]:
     """The DS1 cross-validation runs recorded: the evidence for each choice."""
     lines = ["| run | context | sample power | loss power | epochs x beats | seed | mixed precision | OOF accuracy | F1 N/S/V "
@@ -124,7 +129,7 @@ def choices_table(runs: list[tuple[str, dict]]) -> list[str]:
         c = t["per_class"]
         lines.append(
             f"| {name} | {o['context']} | "
-            f"{o.get('sample_power', 0):g} | {o.get('loss_power', 0.5):g} | {_scale(o)} | "
+            f"{_powers(o)[0]:g} | {_powers(o)[1]:g} | {_scale(o)} | "
             f"{o.get('seed', 0)} | {'yes' if o.get('amp', True) else 'no'} | "
             f"{_pct(t['accuracy'])} | {_pct(t.get('f1_nsv'))} | "
             f"{_pct(c['S']['sensitivity'])} / {_pct(c['S']['positive_predictivity'])} | "
@@ -148,7 +153,8 @@ def repeats_line(runs: list[tuple[str, dict]]) -> str:
         if once in seen:
             continue
         seen.add(once)
-        groups.setdefault(recipe, (f"context {o['context']}, {_scale(o)} beats", []))[1].append(r["test"]["f1_nsv"])
+        label = f"context {o['context']}, sample power {_powers(o)[0]:g}, loss power {_powers(o)[1]:g}, {_scale(o)} beats"
+        groups.setdefault(recipe, (label, []))[1].append(r["test"]["f1_nsv"])
     spans = [f"{label}: {len(f1)} runs, F1 N/S/V {_pct(min(f1))}–{_pct(max(f1))} (mean {_pct(float(np.mean(f1)))})"
              for label, f1 in groups.values() if len(f1) > 1]
     if not spans:
