@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 from ecgcrt_gui import __version__
+from ecgcrt_gui.core.batch.columns import TABLE_SCHEMA
 from ecgcrt_gui.core.io.sniff import FORMATS
 from ecgcrt_gui.core.morphology.labels import STATUS_WORDS
 from ecgcrt_gui.core.text import beats_averaged, english_list, seconds
@@ -36,7 +37,7 @@ Exit status: 0 success; 2 when the ECG or the model file cannot be used (reason 
 
 
 
-BATCH_EPILOG = """\
+BATCH_EPILOG = f"""\
 examples:
   ecgcrt batch /data/crt_ecgs --out results.csv
   ecgcrt batch cohort.csv --out results.parquet --json-dir assessments/
@@ -46,7 +47,7 @@ examples:
 
 INPUT: ECG files, folders (searched recursively for every format the app reads) or a cohort CSV
 (a `record` column; its lvef, nyha, sex and rhythm columns feed the guidelines of that row).
-One row per ECG in input order; the columns are docs/BATCH_COLUMNS.md (ecgcrt.batch/1); a row's
+One row per ECG in input order; the columns are docs/BATCH_COLUMNS.md ({TABLE_SCHEMA}); a row's
 `status` is `ok` or the reason the ECG could not be used. A bad file never stops the batch.
 Exit status: 0 the batch ran (failures are in the table); 2 nothing could be read, or wrong
 arguments; 130 stopped by Ctrl-C (finished rows kept: --resume continues)."""

@@ -227,3 +227,23 @@ def test_ctrl_c_keeps_finished_rows_and_resume_finishes(tmp_path, ludb):
     final = {r["path"]: r for r in _rows(out)}
     assert [r["path"] for r in _rows(out)] == inputs and all(final[r["path"]] == r for r in kept)
 
+
+
+def test_the_table_carries_the_qrs_spread_and_the_cut_offs_inside_it(ludb):
+    """LUDB 127 (complete LBBB, beats spread across 150 ms; see tests/test_delineate.py): with LVEF 30 %,
+    NYHA III, the row names the spread, the 150 ms cut-off inside it and ESC 2021's sentence saying so."""
+    from ecgcrt_gui.core import io
+    from ecgcrt_gui.core.analysis import analyze
+    from ecgcrt_gui.core.guidelines.engine import ClinicalInputs
+
+    out = analyze(io.read(ludb / "127.hea"), ClinicalInputs(lvef=30, nyha=3, rhythm="sinus"), predict=False).to_json()
+    row = columns.flatten(out, path="127.hea", file_sha256=None, status=columns.OK)
+    assert [row["qrs_iqr_low_ms"], row["qrs_iqr_high_ms"]] == out["qrs_duration_iqr_ms"]
+    assert row["qrs_iqr_low_ms"] < 150 <= row["qrs_iqr_high_ms"]
+    assert "150" in row["qrs_cutoffs_within_iqr"].split("; ")
+    esc = next(g for g in out["guidelines"] if g["name"] == "esc2021")
+    assert row["esc2021_qrs_uncertainty"] == esc["qrs_uncertainty"] and "150 ms" in row["esc2021_qrs_uncertainty"]
+    # a record whose spread holds no cut-off leaves those cells empty
+    demo = columns.flatten(analyze(io.read(DEMO_ECG), ClinicalInputs(), predict=False).to_json(), path="demo",
+                           file_sha256=None, status=columns.OK)
+    assert demo["qrs_iqr_low_ms"] is not None and demo["qrs_cutoffs_within_iqr"] is None

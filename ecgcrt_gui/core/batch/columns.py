@@ -16,7 +16,7 @@ from typing import Any
 from ecgcrt_gui.core.guidelines.engine import GUIDELINES, ClinicalInputs
 from ecgcrt_gui.core.morphology.labels import CRITERIA
 
-TABLE_SCHEMA = "ecgcrt.batch/1"
+TABLE_SCHEMA = "ecgcrt.batch/2"  # /2: the QRS duration's spread and the guideline cut-offs inside it
 OK = "ok"
 AAMI_CLASSES = ("N", "S", "V", "F", "Q")  # the AAMI EC57 beat classes the bundled beat classifier names
 _LIST_SEPARATOR = "; "
@@ -48,7 +48,16 @@ def _path(*keys: str) -> Getter:
 def _joined(getter: Getter) -> Getter:
     def get(result: dict) -> Any:
         value = getter(result)
-        return _LIST_SEPARATOR.join(str(v) for v in value) if value else None  # empty list: empty cell
+        # empty list: empty cell; a number as the JSON has it, without a trailing .0 (150, not 150.0)
+        return _LIST_SEPARATOR.join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) if value else None
+    return get
+
+
+def _item(getter: Getter, index: int) -> Getter:
+    """Element `index` of a list value; None where the list is missing."""
+    def get(result: dict) -> Any:
+        value = getter(result)
+        return value[index] if value else None
     return get
 
 
@@ -121,6 +130,12 @@ def _columns() -> tuple[Column, ...]:
         c("qrs_beats_excluded", "int", "beats left out of the QRS median: all but those the classifier is sure are N "
           "(in a paced record, all but the paced beats), and the unmeasurable",
           _path("qrs_beats", "excluded")),
+        c("qrs_iqr_low_ms", "float", "25th percentile of the dominant beats' QRS durations, each beat read on its own, ms",
+          _item(_path("qrs_duration_iqr_ms"), 0)),
+        c("qrs_iqr_high_ms", "float", "75th percentile of the same durations, ms", _item(_path("qrs_duration_iqr_ms"), 1)),
+        c("qrs_cutoffs_within_iqr", "str", "guideline QRS cut-offs (ms) inside that interquartile range, `; `-separated: "
+          "a class that turns on one of them depends on a measurement within its own uncertainty",
+          _joined(_path("qrs_cutoffs_within_iqr"))),
         c("morphology", "str", "QRS morphology: LBBB, RBBB, IVCD, paced, normal, undetermined",
           _path("morphology", "label")),
         c("strauss_lbbb", "bool", "LBBB by Strauss 2011 (empty: not assessable)", _path("morphology", "strauss_lbbb")),
@@ -155,6 +170,8 @@ def _columns() -> tuple[Column, ...]:
             c(f"{name}_missing", "str", f"{name}: inputs that would decide it, `; `-separated",
               _guideline(name, "missing_inputs")),
             c(f"{name}_reason", "str", f"{name}: the reason, as the app words it", _guideline(name, "reason")),
+            c(f"{name}_qrs_uncertainty", "str", f"{name}: where the class depends on a QRS cut-off inside the beats' "
+              "spread, the app's sentence saying so", _guideline(name, "qrs_uncertainty")),
         ]
     cols += [
         c("cart_system", "str", "the cart's own reading, read from the file (not computed here): its system",
