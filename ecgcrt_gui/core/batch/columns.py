@@ -127,8 +127,9 @@ def _columns() -> tuple[Column, ...]:
           "its card's threshold, a paced record's beat without a pacemaker artefact, or no image", _beat_count(None)),
         c("qrs_duration_ms", "float", "global QRS duration, median over the dominant beats, ms", _path("qrs_duration_ms")),
         c("qrs_beats_used", "int", "beats the QRS median used", _path("qrs_beats", "used")),
-        c("qrs_beats_excluded", "int", "beats left out of the QRS median: all but those the classifier is sure are N "
-          "(in a paced record, all but the paced beats), and the unmeasurable",
+        c("qrs_beats_excluded", "int", "beats the beat classes leave out of the QRS median: all but those the classifier "
+          "is sure are N (in a paced record, all but the paced beats); a beat that could not be delineated, or reads "
+          "far from the others, is neither used nor excluded",
           _path("qrs_beats", "excluded")),
         c("qrs_iqr_low_ms", "float", "25th percentile of the dominant beats' QRS durations, each beat read on its own, ms",
           _item(_path("qrs_duration_iqr_ms"), 0)),
