@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 from ecgcrt_gui import __version__
+from ecgcrt_gui.core.assessment import left_out_words
 from ecgcrt_gui.core.batch.columns import TABLE_SCHEMA
 from ecgcrt_gui.core.io.sniff import FORMATS
 from ecgcrt_gui.core.morphology.labels import STATUS_WORDS
@@ -193,7 +194,11 @@ def summary(result: dict) -> str:
     iqr = result.get("qrs_duration_iqr_ms") if qrs is not None else None
     ours = (f"{qrs:.0f} ms" if qrs is not None else "not measurable") + (" (ours)" if cart_qrs else "")
     spread = f", beats read one by one: IQR {iqr[0]:.0f} to {iqr[1]:.0f} ms" if iqr else ""
-    lines.append(f"QRS duration: {ours}{spread}{cart_qrs}; morphology: {result['morphology']['label']}")
+    beats = result.get("qrs_beats") or {}
+    left_out = left_out_words(beats.get("excluded_why") or {})
+    median = (f", median of {beats['used']} beats" + (f" ({left_out} left out)" if left_out else "")
+              if qrs is not None and beats else "")
+    lines.append(f"QRS duration: {ours}{median}{spread}{cart_qrs}; morphology: {result['morphology']['label']}")
     if cart:
         lines.append(f"cart's reading ({cart['system']}): " + ("; ".join(cart["statements"]) or "no statements"))
     for c in result["morphology"]["criteria"].values():

@@ -51,6 +51,7 @@ def test_guideline_filter_and_readable_summary(capsys):
     assert main(["analyze", str(DEMO_ECG), "--no-predict", "--lvef", "30", "--nyha", "3", "--rhythm", "sinus"]) == 0
     text = capsys.readouterr().out
     assert "QRS duration" in text and "not a medical device" in text
+    assert f"median of {out['qrs_beats']['used']} beats, beats read one by one: IQR" in text  # no classifier: none left out
     assert "Class I — ESC 2021: CRT is recommended" in text and "esc2021" not in text
     assert "Broad or notched R in I, aVL, V5 and V6" in text  # the criteria, in sentences
 
