@@ -14,9 +14,13 @@ from ecgcrt_gui.core.analysis import analyze
 from ecgcrt_gui.core.assessment import (
     CLASSIFIED,
     ECTOPIC,
+    EVERY_BEAT,
     NO_INPUT,
     NOT_CLASSIFIED,
+    NOT_ECTOPIC,
     PACED,
+    PACED_BEATS,
+    SURE_N,
     UNCERTAIN,
     UNPACED,
     BeatClasses,
@@ -123,14 +127,34 @@ def test_why_beats_are_left_out_of_the_qrs_median():
     (a beat the classifier is unsure of is not called ectopic); in a paced record, the unpaced beats."""
     sinus = _classes(["N", "N", "V", None, "N", "S", None],
                      [CLASSIFIED, CLASSIFIED, CLASSIFIED, UNCERTAIN, CLASSIFIED, CLASSIFIED, NO_INPUT])
-    exclude, fallback = sinus.qrs_exclusion()
-    assert exclude.tolist() == [False, False, True, True, False, True, True] and not fallback
+    exclude, basis = sinus.qrs_exclusion()
+    assert exclude.tolist() == [False, False, True, True, False, True, True] and basis == SURE_N
     assert sinus.left_out() == {ECTOPIC: 2, NOT_CLASSIFIED: 2}
     assert left_out_words(sinus.left_out()) == "2 ectopic and 2 not classified"
     # fewer than 3 sure N: only the beats called ectopic are left out
     unsure = _classes(["N", None, "V", None], [CLASSIFIED, UNCERTAIN, CLASSIFIED, UNCERTAIN])
-    assert unsure.qrs_exclusion()[1] and unsure.left_out() == {ECTOPIC: 1}
+    assert unsure.qrs_exclusion()[1] == NOT_ECTOPIC and unsure.left_out() == {ECTOPIC: 1}
     paced = _classes(["Q", "Q", None, "Q"], [PACED, PACED, UNCERTAIN, PACED])
-    assert paced.left_out() == {UNPACED: 1}
+    assert paced.qrs_exclusion()[1] == PACED_BEATS and paced.left_out() == {UNPACED: 1}
     assert left_out_words(paced.left_out()) == "1 without a pacing artefact"
     assert _classes(["N"] * 4, [CLASSIFIED] * 4).left_out() == {}
+
+
+def test_a_rhythm_the_classifier_calls_ectopic_throughout_keeps_its_qrs():
+    """Most beats called V (a complete LBBB read as V), or artefacts found before only two beats of a paced
+    record: the median falls back to every beat rather than to too few to measure."""
+    lbbb = _classes(["V"] * 6 + [None, "N"], [CLASSIFIED] * 6 + [UNCERTAIN, CLASSIFIED])
+    exclude, basis = lbbb.qrs_exclusion()
+    assert basis == EVERY_BEAT and not exclude.any() and lbbb.left_out() == {}
+    paced = _classes(["Q", None, None, "Q", None], [PACED, UNCERTAIN, UNCERTAIN, PACED, UNCERTAIN])
+    assert paced.qrs_exclusion()[1] == EVERY_BEAT and paced.left_out() == {}
+
+
+def test_ludb_24_complete_lbbb_gets_a_qrs_duration(ludb):
+    """LUDB 24, complete LBBB (a CRT candidate): the bundled classifier calls most of its beats V (recorded
+    2026-12-02: 6 of 8). The QRS is still measured, over every beat, with a warning, and reads as LBBB."""
+    a = analyze(io.read(ludb / "24.hea"), ClinicalInputs(), device="cpu")
+    assert a.delineation.qrs_duration_ms is not None and a.delineation.qrs_duration_ms >= 130
+    assert a.morphology_label == "LBBB"
+    if sum(c == "N" for c in a.beat_classes.classes) < 3:
+        assert any("median over every beat" in w and "check the beat classes" in w for w in a.warnings)

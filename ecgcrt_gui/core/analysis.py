@@ -10,8 +10,10 @@ import numpy as np
 from ecgcrt_gui.core import device_reading, morphology
 from ecgcrt_gui.core.assessment import (
     CLASSIFIED,
+    EVERY_BEAT,
     MIN_DOMINANT,
     NO_INPUT,
+    NOT_ECTOPIC,
     PACED,
     UNCERTAIN,
     Assessment,
@@ -156,14 +158,27 @@ def _classify_beats(
 
 
 def _qrs_exclusion(aami: BeatClasses | None, warnings: list[str]) -> np.ndarray | None:
-    """Beats left out of the QRS-duration median (BeatClasses.qrs_exclusion), with a warning on the fallback."""
+    """Beats left out of the QRS-duration median (BeatClasses.qrs_exclusion), with a warning where
+    its basis is not the usual one."""
     if aami is None:
         return None
-    exclude, fallback = aami.qrs_exclusion()
-    if fallback:
-        warnings.append(f"The beat classifier is sure of fewer than {MIN_DOMINANT} normal beats: the QRS duration "
-                        "is the median over every beat it did not call ectopic.")
+    exclude, basis = aami.qrs_exclusion()
+    if basis in _BASIS_WARNINGS:
+        warnings.append(_BASIS_WARNINGS[basis][PACED in aami.status])
     return exclude
+
+
+_SURE_OF_FEW = f"The beat classifier is sure of fewer than {MIN_DOMINANT} normal beats: "
+_BASIS_WARNINGS = {
+    NOT_ECTOPIC: {False: _SURE_OF_FEW + "the QRS duration is the median over every beat it did not call ectopic."},
+    EVERY_BEAT: {
+        False: _SURE_OF_FEW + "it calls most beats ectopic, so the QRS duration is the median over every beat. A "
+               "rhythm it was not trained on (a bundle-branch block, or ventricular pacing whose artefacts are too "
+               "small to find) can read as ectopic beats: check the beat classes.",
+        True: f"Pacemaker artefacts were found before fewer than {MIN_DOMINANT} beats: the QRS duration is the "
+              "median over every beat.",
+    },
+}
 
 
 def _predict(images: np.ndarray, model_path: str | Path | None, device: str, warnings: list[str]):

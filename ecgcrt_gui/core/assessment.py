@@ -29,9 +29,18 @@ PACED = "paced"  # class Q (AAMI EC57: paced beats are Q) from the pacing detect
 NO_INPUT = "no_input"  # not classified: the beat's window runs past the record's edge (no image)
 
 # The QRS-duration median is taken over the dominant beats: those the classifier is sure are N
-# (the issue's "dominant beats the classifier is sure of"); in a paced record, the paced beats.
+# (the issue's "dominant beats the classifier is sure of"); in a paced record, the paced beats. Where
+# that leaves fewer than MIN_DOMINANT beats, the next set of QRS_BASES that holds enough: a classifier
+# that calls most beats of a rhythm it never saw ectopic (a complete LBBB read as V, LUDB 24; ventricular
+# pacing whose artefacts are too small to find, LUDB 111) must not leave the record without a QRS
+# duration; delineate's outlier rule still drops the beats far from the others' median.
 DOMINANT_CLASS = "N"
-MIN_DOMINANT = 3  # fewer sure N beats than this: the median falls back to the beats not called ectopic
+MIN_DOMINANT = 3
+SURE_N = "sure N"
+NOT_ECTOPIC = "not called ectopic"
+PACED_BEATS = "paced"
+EVERY_BEAT = "every beat"
+QRS_BASES = {False: (SURE_N, NOT_ECTOPIC, EVERY_BEAT), True: (PACED_BEATS, EVERY_BEAT)}  # keyed by: paced record
 # Why a beat is left out of the QRS median, as the JSON's qrs_beats.excluded_why names it
 ECTOPIC = "ectopic"  # the classifier called it S, V, F or Q
 NOT_CLASSIFIED = "not classified"
@@ -54,16 +63,17 @@ class BeatClasses:
         return {"model": dict(self.model), "unclassified_below": self.threshold,
                 "counts": {s: self.status.count(s) for s in (CLASSIFIED, UNCERTAIN, PACED, NO_INPUT)}}
 
-    def qrs_exclusion(self) -> tuple[np.ndarray, bool]:
-        """(beats left out of the QRS-duration median, True where too few beats are sure N and the
-        median falls back to every beat not called ectopic)."""
-        status = np.array(self.status)
-        if (status == PACED).any():
-            return status != PACED, False
-        sure_n = np.array([c == DOMINANT_CLASS for c in self.classes], dtype=bool)
-        if sure_n.sum() >= MIN_DOMINANT:
-            return ~sure_n, False
-        return np.array([c is not None and c != DOMINANT_CLASS for c in self.classes], dtype=bool), True
+    def qrs_exclusion(self) -> tuple[np.ndarray, str]:
+        """(beats left out of the QRS-duration median, the basis of the median: the first of
+        QRS_BASES that holds at least MIN_DOMINANT beats, else EVERY_BEAT)."""
+        kept = {
+            SURE_N: np.array([c == DOMINANT_CLASS for c in self.classes], dtype=bool),
+            NOT_ECTOPIC: np.array([c is None or c == DOMINANT_CLASS for c in self.classes], dtype=bool),
+            PACED_BEATS: np.array([s == PACED for s in self.status], dtype=bool),
+            EVERY_BEAT: np.ones(len(self.classes), dtype=bool),
+        }
+        basis = next(b for b in QRS_BASES[PACED in self.status] if kept[b].sum() >= MIN_DOMINANT or b == EVERY_BEAT)
+        return ~kept[basis], basis
 
     def left_out(self) -> dict[str, int]:
         """How many beats the QRS median leaves out, by why (ECTOPIC, NOT_CLASSIFIED, UNPACED); reasons
