@@ -42,10 +42,14 @@ def ludb_reference(stem: Path, rank: int = 1) -> np.ndarray:
     return np.array(out, np.int64).reshape(-1, 3)
 
 
-def qtdb_reference(stem: Path) -> np.ndarray:
-    """[beats x 3] (peak, onset, offset) in samples from a QT Database record's `q1c` marks: one
-    onset "(" and offset ")" around each marked QRS peak, judged on both leads together."""
-    ann = import_wfdb().rdann(str(stem), "q1c")
+QTDB_SECOND = "q2c"  # a second cardiologist's marks, on a few records (its qt2 first pass holds the same samples)
+
+
+def qtdb_reference(stem: Path, annotator: str = "q1c") -> np.ndarray:
+    """[beats x 3] (peak, onset, offset) in samples from a QT Database record's `q1c` marks (or another
+    annotator's, e.g. QTDB_SECOND): one onset "(" and offset ")" around each marked QRS peak, judged on
+    both leads together."""
+    ann = import_wfdb().rdann(str(stem), annotator)
     smp, sym = ann.sample, ann.symbol
     out = [(smp[k], smp[k - 1], smp[k + 1]) for k in range(1, len(sym) - 1)
            if sym[k] not in "(pt)u" and sym[k - 1] == "(" and sym[k + 1] == ")"]
