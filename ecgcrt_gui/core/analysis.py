@@ -163,7 +163,7 @@ def _qrs_exclusion(aami: BeatClasses | None, warnings: list[str]) -> np.ndarray 
     if aami is None:
         return None
     exclude, basis = aami.qrs_exclusion()
-    if basis in _BASIS_WARNINGS:
+    if basis in _BASIS_WARNINGS and len(aami.classes) >= MIN_DOMINANT:  # fewer beats: the classes chose nothing
         warnings.append(_BASIS_WARNINGS[basis][PACED in aami.status])
     return exclude
 
@@ -173,8 +173,8 @@ _BASIS_WARNINGS = {
     NOT_ECTOPIC: {False: _SURE_OF_FEW + "the QRS duration is the median over every beat it did not call ectopic."},
     EVERY_BEAT: {
         False: _SURE_OF_FEW + "it calls most beats ectopic, so the QRS duration is the median over every beat. A "
-               "rhythm it was not trained on (a bundle-branch block, or ventricular pacing whose artefacts are too "
-               "small to find) can read as ectopic beats: check the beat classes.",
+               "rhythm unlike its training beats (a bundle-branch block, or ventricular pacing whose artefacts "
+               "are too small to find) can read as ectopic beats: check the beat classes.",
         True: f"Pacemaker artefacts were found before fewer than {MIN_DOMINANT} beats: the QRS duration is the "
               "median over every beat.",
     },

@@ -31,8 +31,8 @@ NO_INPUT = "no_input"  # not classified: the beat's window runs past the record'
 # The QRS-duration median is taken over the dominant beats: those the classifier is sure are N
 # (the issue's "dominant beats the classifier is sure of"); in a paced record, the paced beats. Where
 # that leaves fewer than MIN_DOMINANT beats, the next set of QRS_BASES that holds enough: a classifier
-# that calls most beats of a rhythm it never saw ectopic (a complete LBBB read as V, LUDB 24; ventricular
-# pacing whose artefacts are too small to find, LUDB 111) must not leave the record without a QRS
+# that calls most beats of a rhythm unlike its training beats ectopic (a complete LBBB read as V, LUDB 24;
+# ventricular pacing whose artefacts are too small to find, LUDB 111) must not leave the record without a QRS
 # duration; delineate's outlier rule still drops the beats far from the others' median.
 DOMINANT_CLASS = "N"
 MIN_DOMINANT = 3
