@@ -14,7 +14,7 @@ from ecgcrt_gui.core.assessment import left_out_words
 from ecgcrt_gui.core.batch.columns import TABLE_SCHEMA
 from ecgcrt_gui.core.io.sniff import FORMATS
 from ecgcrt_gui.core.morphology.labels import STATUS_WORDS
-from ecgcrt_gui.core.text import beats_averaged, english_list, seconds
+from ecgcrt_gui.core.text import beats_averaged, english_list, seconds, whole_ms
 
 NOTICE = "For research use; not a medical device."
 
@@ -192,7 +192,7 @@ def summary(result: dict) -> str:
     cart = result.get("device_reading") or {}
     cart_qrs = f" · {cart['qrs_duration_ms']:.0f} ms (cart)" if cart.get("qrs_duration_ms") is not None else ""
     iqr = result.get("qrs_duration_iqr_ms") if qrs is not None else None
-    ours = (f"{qrs:.0f} ms" if qrs is not None else "not measurable") + (" (ours)" if cart_qrs else "")
+    ours = (f"{whole_ms(qrs)} ms" if qrs is not None else "not measurable") + (" (ours)" if cart_qrs else "")
     spread = f", beats read one by one: IQR {iqr[0]:.0f} to {iqr[1]:.0f} ms" if iqr else ""
     beats = result.get("qrs_beats") or {}
     left_out = left_out_words(beats.get("excluded_why") or {})

@@ -8,11 +8,12 @@ import subprocess
 import sys
 
 import pytest
+from pypdf import PdfReader
 
 from ecgcrt_gui.cli import main
 from ecgcrt_gui.core.model.inference import CRT_MODEL
 from ecgcrt_gui.core.support.resources import DEMO_ECG
-from ecgcrt_gui.core.text import text_problems
+from ecgcrt_gui.core.text import text_problems, whole_ms
 
 CONTRACT_KEYS = {"record", "rpeaks", "heart_rate_bpm", "beats", "qrs_duration_ms", "morphology",
                  "prediction", "guidelines", "warnings"}
@@ -103,6 +104,12 @@ def test_json_and_pdf_files_written(tmp_path, capsys):
     assert json.loads(json_path.read_text())["record"]["n_samples"] == 5000
     assert pdf_path.read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "a.pdf"]  # no temporary files left
+    # the PDF (which reads the JSON) and the guideline reasons state the QRS as the panel does
+    out = json.loads(json_path.read_text())
+    shown = f"{whole_ms(out['qrs_duration_ms'])} ms"
+    pdf_text = "".join(page.extract_text() for page in PdfReader(pdf_path).pages)
+    assert f"QRS duration\n{shown} (median over" in pdf_text
+    assert all(f"QRS {shown}" in g["reason"] for g in out["guidelines"] if "QRS " in g["reason"])
 
 
 def test_prediction_on_real_records_is_a_probability_and_repeatable(capsys):

@@ -18,6 +18,7 @@ from ecgcrt_gui.core.text import (
     seconds,
     share,
     text_problems,
+    whole_ms,
 )
 
 
@@ -102,3 +103,9 @@ def test_keys_read_as_labels():
     assert label_from_key("n_beats") == "Number of beats"
     assert label_from_key("auc") == "AUC" and label_from_key("weights_sha256") == "Weights SHA256"
     assert label_from_key("s") == "S"
+
+
+def test_whole_ms_reads_the_json_s_tenth_of_a_ms():
+    """The demo's QRS is 162.518 ms, 162.5 in the JSON: 163 ms on the screen, in the PDF and for the
+    guidelines alike (nearest-even rounding of 162.5 gave 162 in the PDF)."""
+    assert [whole_ms(v) for v in (162.5177, 162.5, 149.5, 150.5, 149.44, 120.0)] == [163, 163, 150, 151, 149, 120]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from ecgcrt_gui.core.text import whole_ms
+
 # The cart's statements name a conduction pattern in many wordings; each is read on the statement's
 # primary text only, never its qualifier (Philips: "Nonspecific IVCD | QRSd >115mS, not LBBB/RBBB").
 _PATTERNS = {
@@ -91,7 +93,7 @@ def disagreements(reading: DeviceReading | None, qrs_ms: float | None, label: st
                      "look at the leads before relying on either.")
     cart_qrs = reading.qrs_duration_ms
     if qrs_ms is not None and cart_qrs is not None:
-        ours, theirs = round(qrs_ms), round(cart_qrs)
+        ours, theirs = whole_ms(qrs_ms), round(cart_qrs)
         split = [c for c in cutoffs if (ours >= c) != (theirs >= c)]
         if split:
             limits = " and ".join(f"{c:g}" for c in split)

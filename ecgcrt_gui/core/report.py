@@ -46,7 +46,7 @@ from ecgcrt_gui.core.morphology.labels import MET, NOT_ASSESSABLE, NOT_MET, STAT
 from ecgcrt_gui.core.record import EcgRecord
 from ecgcrt_gui.core.signal.preprocess import remove_baseline
 from ecgcrt_gui.core.support.atomic import atomic_path
-from ecgcrt_gui.core.text import beats_averaged, english_list, ms, seconds
+from ecgcrt_gui.core.text import beats_averaged, english_list, ms, seconds, whole_ms
 
 NOTICE = "For research use; not a medical device."
 DEMO_NOTICE = "The bundled model is trained on simulated outcomes."
@@ -281,7 +281,7 @@ def _summary_line(a: dict) -> str:
     cart = a.get("device_reading") or {}
     parts = [
         f"<b>HR</b> {_fmt(a.get('heart_rate_bpm'), '{:.0f} bpm')}",
-        f"<b>QRS</b> {_ours_and_cart(a.get('qrs_duration_ms'), cart.get('qrs_duration_ms'), 'ms')}",
+        f"<b>QRS</b> {_ours_and_cart(_qrs_whole_ms(a), cart.get('qrs_duration_ms'), 'ms')}",
         f"<b>Morphology</b> {escape(m.get('label') or 'undetermined')}",
     ]
     if p:
@@ -294,6 +294,11 @@ def _summary_line(a: dict) -> str:
         name = GUIDELINE_SHORT.get(g.get("name"), g.get("name", "?"))
         parts.append(f"<b>{escape(name)}</b> {'Class ' + cls if cls else 'no class'}")
     return " · ".join(parts)
+
+
+def _qrs_whole_ms(a: dict) -> int | None:
+    """Our QRS duration in whole ms, as the panel shows it and the guidelines judged it (text.whole_ms)."""
+    return None if a.get("qrs_duration_ms") is None else whole_ms(a["qrs_duration_ms"])
 
 
 def _fmt(value, pattern: str) -> str:
@@ -467,7 +472,7 @@ def _measurements_table(a: dict, s: dict) -> Table:
     beats = a.get("qrs_beats") or {}
     rpeaks = a.get("rpeaks") or []
     cart = a.get("device_reading") or {}
-    qrs = _fmt(a.get("qrs_duration_ms"), "{:.0f} ms")
+    qrs = _fmt(_qrs_whole_ms(a), "{:.0f} ms")
     iqr = a.get("qrs_duration_iqr_ms") if a.get("qrs_duration_ms") is not None else None
     if beats:
         spread = f"; beats read one by one: IQR {iqr[0]:.0f} to {ms(iqr[1])}" if iqr else ""

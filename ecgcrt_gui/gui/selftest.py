@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgcrt_gui.core.text import whole_ms
+
 ANALYSIS_TIMEOUT_S = 300.0
 EXPORT_TIMEOUT_S = 60.0
 MIN_COLOURS = 8  # a rendered panel with fewer distinct colours is blank
@@ -146,7 +148,7 @@ def _run(tmp: Path, t0: float) -> str:
     app.processEvents()
 
     p = a.prediction
-    qrs = f"QRS {a.delineation.qrs_duration_ms:.0f} ms" if a.delineation.qrs_duration_ms else "QRS not measurable"
+    qrs = f"QRS {whole_ms(a.delineation.qrs_duration_ms)} ms" if a.delineation.qrs_duration_ms else "QRS not measurable"
     device = p.device_name if p.device == "cuda" else "CPU"
     return (f"self-test passed: demo {DEMO_ECG.stem}, {len(a.rpeaks)} beats, {qrs}, {a.morphology_label}, "
             f"p={p.probability:.2f} on {device}, attribution map in {why_s:.1f} s, "

@@ -33,7 +33,7 @@ from ecgcrt_gui.core.guidelines.table import (
     Rule,
 )
 from ecgcrt_gui.core.morphology.labels import LABELS as MORPHOLOGY_LABELS
-from ecgcrt_gui.core.text import english_list, ms
+from ecgcrt_gui.core.text import english_list, ms, whole_ms
 
 __all__ = ["ClinicalInputs", "GuidelineResult", "GUIDELINES", "evaluate", "evaluate_with_spread", "MORPHOLOGY_LABELS",
            "qrs_cutoffs_ms", "cutoffs_within", "spread_note"]
@@ -238,7 +238,7 @@ def _values(inputs: ClinicalInputs, qrs_ms: float | None, morphology: str | None
         "rhythm": inputs.rhythm,
         # Read to the whole ms, as the QRS is reported and written in the reason: a patient shown
         # "150 ms" must not be judged < 150 ms on the 149.7 ms behind it.
-        "qrs_ms": None if qrs_ms is None else float(round(qrs_ms)),
+        "qrs_ms": None if qrs_ms is None else float(whole_ms(qrs_ms)),
         "morphology": None if morphology in (None, "undetermined") else morphology,
     }
     values.update({key: getattr(inputs, key) for key in OPTIONAL_INPUTS})

@@ -26,7 +26,7 @@ from ecgcrt_gui.core.assessment import left_out_words
 from ecgcrt_gui.core.device_reading import DeviceReading
 from ecgcrt_gui.core.guidelines.engine import GUIDELINES, LVEF_RANGE, MORPHOLOGY_LABELS, ClinicalInputs, spread_note
 from ecgcrt_gui.core.guidelines.table import EXCLUSIVE_INPUTS, OPTIONAL_INPUTS, VERIFIED
-from ecgcrt_gui.core.text import english_list, ms
+from ecgcrt_gui.core.text import english_list, ms, whole_ms
 
 NOT_ENTERED = "not entered"
 NYHA_ITEMS = (NOT_ENTERED, "I", "II", "III", "IV (ambulatory)")
@@ -232,7 +232,7 @@ class GuidelinePanel(QWidget):
             return
         d = a.delineation
         cart = a.record.device_reading
-        qrs = f"{d.qrs_duration_ms:.0f} ms" if d.qrs_duration_ms is not None else "not measurable"
+        qrs = f"{whole_ms(d.qrs_duration_ms)} ms" if d.qrs_duration_ms is not None else "not measurable"
         if cart is not None and cart.qrs_duration_ms is not None:
             qrs += f" (ours) · {cart.qrs_duration_ms:.0f} ms (cart)"
         if cart is not None:
