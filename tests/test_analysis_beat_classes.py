@@ -156,5 +156,6 @@ def test_ludb_24_complete_lbbb_gets_a_qrs_duration(ludb):
     a = analyze(io.read(ludb / "24.hea"), ClinicalInputs(), device="cpu")
     assert a.delineation.qrs_duration_ms is not None and a.delineation.qrs_duration_ms >= 130
     assert a.morphology_label == "LBBB"
+    assert a.to_json()["qrs_beats"]["basis"] == a.beat_classes.qrs_exclusion()[1]
     if sum(c == "N" for c in a.beat_classes.classes) < 3:
         assert any("median over every beat" in w and "check the beat classes" in w for w in a.warnings)

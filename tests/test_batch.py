@@ -247,3 +247,4 @@ def test_the_table_carries_the_qrs_spread_and_the_cut_offs_inside_it(ludb):
     demo = columns.flatten(analyze(io.read(DEMO_ECG), ClinicalInputs(), predict=False).to_json(), path="demo",
                            file_sha256=None, status=columns.OK)
     assert demo["qrs_iqr_low_ms"] is not None and demo["qrs_cutoffs_within_iqr"] is None
+    assert demo["qrs_basis"] is None  # predict=False: no classifier, every beat without a basis named

@@ -131,6 +131,9 @@ def _columns() -> tuple[Column, ...]:
           "is sure are N (in a paced record, all but the paced beats); a beat that could not be delineated, or reads "
           "far from the others, is neither used nor excluded",
           _path("qrs_beats", "excluded")),
+        c("qrs_basis", "str", "the beats the QRS median was taken over: `sure N`; where fewer than 3, `not called "
+          "ectopic`, else `every beat`; in a paced record `paced`, else `every beat`; empty without the classifier",
+          _path("qrs_beats", "basis")),
         c("qrs_iqr_low_ms", "float", "25th percentile of the dominant beats' QRS durations, each beat read on its own, ms",
           _item(_path("qrs_duration_iqr_ms"), 0)),
         c("qrs_iqr_high_ms", "float", "75th percentile of the same durations, ms", _item(_path("qrs_duration_iqr_ms"), 1)),
