@@ -127,9 +127,10 @@ def choices_table(runs: list[tuple[str, dict]]) -> list[str]:
     for name, r in runs:
         o, t = r["options"], r["test"]
         c = t["per_class"]
+        sample_power, loss_power = _powers(o)
         lines.append(
             f"| {name} | {o['context']} | "
-            f"{_powers(o)[0]:g} | {_powers(o)[1]:g} | {_scale(o)} | "
+            f"{sample_power:g} | {loss_power:g} | {_scale(o)} | "
             f"{o.get('seed', 0)} | {'yes' if o.get('amp', True) else 'no'} | "
             f"{_pct(t['accuracy'])} | {_pct(t.get('f1_nsv'))} | "
             f"{_pct(c['S']['sensitivity'])} / {_pct(c['S']['positive_predictivity'])} | "
@@ -153,7 +154,8 @@ def repeats_line(runs: list[tuple[str, dict]]) -> str:
         if once in seen:
             continue
         seen.add(once)
-        label = f"context {o['context']}, sample power {_powers(o)[0]:g}, loss power {_powers(o)[1]:g}, {_scale(o)} beats"
+        sample_power, loss_power = _powers(o)
+        label = f"context {o['context']}, sample power {sample_power:g}, loss power {loss_power:g}, {_scale(o)} beats"
         groups.setdefault(recipe, (label, []))[1].append(r["test"]["f1_nsv"])
     spans = [f"{label}: {len(f1)} runs, F1 N/S/V {_pct(min(f1))}–{_pct(max(f1))} (mean {_pct(float(np.mean(f1)))})"
              for label, f1 in groups.values() if len(f1) > 1]

@@ -163,21 +163,20 @@ def _qrs_exclusion(aami: BeatClasses | None, warnings: list[str]) -> np.ndarray 
     if aami is None:
         return None
     exclude, basis = aami.qrs_exclusion()
-    if basis in _BASIS_WARNINGS and len(aami.classes) >= MIN_DOMINANT:  # fewer beats: the classes chose nothing
-        warnings.append(_BASIS_WARNINGS[basis][PACED in aami.status])
+    warning = _BASIS_WARNINGS.get((basis, PACED in aami.status))
+    if warning and len(aami.classes) >= MIN_DOMINANT:  # fewer beats: the classes chose nothing
+        warnings.append(warning)
     return exclude
 
 
 _SURE_OF_FEW = f"The beat classifier is sure of fewer than {MIN_DOMINANT} normal beats: "
-_BASIS_WARNINGS = {
-    NOT_ECTOPIC: {False: _SURE_OF_FEW + "the QRS duration is the median over every beat it did not call ectopic."},
-    EVERY_BEAT: {
-        False: _SURE_OF_FEW + "it calls most beats ectopic, so the QRS duration is the median over every beat. A "
-               "rhythm unlike its training beats (a bundle-branch block, or ventricular pacing whose artefacts "
-               "are too small to find) can read as ectopic beats: check the beat classes.",
-        True: f"Pacemaker artefacts were found before fewer than {MIN_DOMINANT} beats: the QRS duration is the "
-              "median over every beat.",
-    },
+_BASIS_WARNINGS = {  # keyed by (basis, paced record)
+    (NOT_ECTOPIC, False): _SURE_OF_FEW + "the QRS duration is the median over every beat it did not call ectopic.",
+    (EVERY_BEAT, False): _SURE_OF_FEW + "it calls most beats ectopic, so the QRS duration is the median over every "
+                         "beat. A rhythm unlike its training beats (a bundle-branch block, or ventricular pacing whose "
+                         "artefacts are too small to find) can read as ectopic beats: check the beat classes.",
+    (EVERY_BEAT, True): f"Pacemaker artefacts were found before fewer than {MIN_DOMINANT} beats: the QRS duration is "
+                        "the median over every beat.",
 }
 
 
