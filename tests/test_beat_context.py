@@ -1,4 +1,4 @@
-"""The beat classifier's context: RR features (known intervals, real annotations) and the record template."""
+"""The beat classifier's context: RR features (known and real intervals), the record template, similarity to it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ecgcrt_gui.core.config import BeatContextConfig
-from ecgcrt_gui.core.signal.beat_context import FEATURES, record_template, rr_features
+from ecgcrt_gui.core.signal.beat_context import FEATURES, record_template, rr_features, template_similarity
 
 FS = 360.0
 COL = {name: i for i, name in enumerate(FEATURES)}
@@ -65,3 +65,11 @@ def test_record_template_is_the_pixelwise_median():
     np.testing.assert_array_equal(record_template(images), np.full((2, 4, 4), 2.0, np.float32))
     with pytest.raises(ValueError, match="k >= 1"):
         record_template(np.zeros((0, 2, 4, 4)))
+
+
+def test_template_similarity_is_the_shape_not_the_amplitude():
+    rng = np.random.default_rng(0)
+    template = rng.normal(size=(2, 8, 8)).astype(np.float32)
+    flat = np.zeros((2, 8, 8), np.float32)
+    beats = np.stack([template, 3 * template + 1, -template, flat, np.stack([template[0], -template[1]])])
+    np.testing.assert_allclose(template_similarity(beats, template), [1, 1, -1, 0, 0], atol=1e-5)

@@ -166,6 +166,35 @@ def test_beat_classifier_labels_each_beat_above_its_threshold(monkeypatch, aami,
     assert sum(label is None for label in labels) == 3 and all((label is None) == (c < at) for label, c in zip(labels, confidence))
 
 
+def _with_rule(bundle, min_similarity: float, min_pre_over_local: float = 0.0):
+    """The bundle with a dominant-beat rule, and a class bias that makes V the top class of most beats."""
+    rule = {"min_similarity": min_similarity, "min_pre_over_local": min_pre_over_local, "classes": ["V", "F"]}
+    return dataclasses.replace(bundle, card={**bundle.card, "calibration": {
+        **bundle.card["calibration"], "class_bias": [0.0, 0.0, 0.5, 0.0, 0.0], "dominant_beats": rule}})
+
+
+def test_dominant_beat_rule_takes_v_and_f_from_beats_like_the_template(monkeypatch, aami, images, context):
+    monkeypatch.setattr(inference, "BF16_CPU", False)
+    plain = BeatClassifier(_with_rule(aami, 1.01), "cpu").probabilities(images, context)  # a rule no beat meets
+    without = dataclasses.replace(aami, card={**aami.card, "calibration": {**aami.card["calibration"],
+                                                                           "class_bias": [0.0, 0.0, 0.5, 0.0, 0.0]}})
+    np.testing.assert_array_equal(BeatClassifier(without, "cpu").probabilities(images, context), plain)
+    # a rule every beat meets: wherever the network's top class was V or F, those two are out and the rest renormalised
+    everywhere = BeatClassifier(_with_rule(aami, -1.0), "cpu").probabilities(images, context)
+    assert np.isin(plain.argmax(axis=1), [2, 3]).all()
+    assert (everywhere[:, 2:4] == 0).all()
+    rest = [0, 1, 4]
+    np.testing.assert_allclose(everywhere[:, rest], plain[:, rest] / plain[:, rest].sum(axis=1, keepdims=True))
+    # the RR condition: beats earlier than min_pre_over_local x the local RR keep V and F
+    pre_over_local = context[:, FEATURES.index("pre_over_local")]
+    at = float(np.median(pre_over_local))
+    some = BeatClassifier(_with_rule(aami, -1.0, at), "cpu").probabilities(images, context)
+    on_time = pre_over_local >= at
+    assert 0 < on_time.sum() < len(images)
+    np.testing.assert_array_equal(some[on_time], everywhere[on_time])
+    np.testing.assert_array_equal(some[~on_time], plain[~on_time])
+
+
 def test_beat_classifier_needs_one_context_row_per_beat(aami, images, context):
     with pytest.raises(BatchError, match="one row of RR features per beat image"):
         BeatClassifier(aami, "cpu").classify(images, context[:3])

@@ -1,13 +1,17 @@
 """Calibration of the beat classifier, fitted on DS1 out-of-fold logits only: a shift of the logits towards
-the classes' own frequencies (prior shift), a temperature (Guo et al. 2017), and the probability below which
-a beat is left "not classified"."""
+the classes' own frequencies (prior shift), a temperature (Guo et al. 2017), the dominant-beat rule's
+thresholds (ecgcrt_gui/core/model/dominant_rule.py), and the probability below which a beat is left
+"not classified"."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax
 
+from ecgcrt_gui.core.model.dominant_rule import CARD_KEY, DominantRule
 from ecgcrt_gui.core.model.inference import calibrated  # the app's own formula: fitted as it is applied
 
 # A beat is given a class where DS1's out-of-fold beats of that calibrated top-class probability
@@ -20,6 +24,21 @@ ECE_BINS = 15
 # model-choice criterion, the mean F1 of N, S and V (a = 0: no shift).
 PRIOR_SHIFT_GRID = np.arange(0.0, 1.0 + 1e-9, 1.0 / 16)
 CHOICE_CLASSES = (0, 1, 2)  # N, S, V in AAMI_CLASSES order
+# The dominant-beat rule's grid, chosen by the same criterion; 0 on the RR grid: similarity alone.
+SIMILARITY_GRID = np.round(np.arange(0.80, 0.981, 0.02), 2)
+PRE_OVER_LOCAL_GRID = (0.0, 0.8, 0.85, 0.9, 0.95, 1.0)
+
+
+@dataclass
+class RuleInputs:
+    """What the dominant-beat rule reads besides the logits, one value per beat."""
+
+    class_names: list[str]
+    similarity: np.ndarray  # beat_context.template_similarity with the beat's record template
+    pre_over_local: np.ndarray  # the RR feature
+
+    def subset(self, rows: np.ndarray) -> RuleInputs:
+        return RuleInputs(self.class_names, self.similarity[rows], self.pre_over_local[rows])
 
 
 def choice_score(labels: np.ndarray, predicted: np.ndarray) -> float:
@@ -41,14 +60,52 @@ def fit_prior_shift(logits: np.ndarray, labels: np.ndarray) -> float:
     return float(PRIOR_SHIFT_GRID[int(np.argmax(scores))])
 
 
-def fit_calibration(logits: np.ndarray, labels: np.ndarray) -> dict:
-    """Prior shift, then the temperature of the shifted logits, then the "not classified" threshold."""
+def fit_dominant_rule(logits: np.ndarray, labels: np.ndarray, rule_inputs: RuleInputs) -> DominantRule:
+    """The grid's thresholds whose rule gives the highest mean F1 of N, S and V (on ties the first: the loosest
+    similarity, then the loosest RR)."""
+    candidates = [DominantRule(float(s), float(r)) for s in SIMILARITY_GRID for r in PRE_OVER_LOCAL_GRID]
+    scores = [choice_score(labels, ruled_logits(logits, rule, rule_inputs).argmax(axis=1)) for rule in candidates]
+    return candidates[int(np.argmax(scores))]
+
+
+def rule_chosen_elsewhere(logits: np.ndarray, labels: np.ndarray, records: np.ndarray, rule_inputs: RuleInputs) -> np.ndarray:
+    """Each beat's class after the rule whose thresholds were chosen on the other records' beats: how the choice
+    does on a patient it was not made on (leave one record out)."""
+    predicted = np.zeros(len(labels), np.int64)
+    for record in np.unique(records):
+        mine = records == record
+        rule = fit_dominant_rule(logits[~mine], labels[~mine], rule_inputs.subset(~mine))
+        predicted[mine] = ruled_logits(logits[mine], rule, rule_inputs.subset(mine)).argmax(axis=1)
+    return predicted
+
+
+def ruled_logits(logits: np.ndarray, rule: DominantRule | None, rule_inputs: RuleInputs | None) -> np.ndarray:
+    """The logits after the dominant-beat rule (as BeatClassifier applies it); unchanged without a rule."""
+    if rule is None or rule_inputs is None:
+        return np.asarray(logits, np.float64)
+    rows = rule.rows(logits, rule_inputs.class_names, rule_inputs.similarity, rule_inputs.pre_over_local)
+    return rule.applied(logits, rule_inputs.class_names, rows)
+
+
+def app_probabilities(logits: np.ndarray, cal: dict, rule_inputs: RuleInputs | None = None) -> np.ndarray:
+    """The probabilities the app shows for these logits under calibration `cal`: bias, rule, temperature."""
+    bias = np.asarray(cal.get("class_bias", 0.0), np.float64)
+    rule = DominantRule.from_calibration(cal)
+    return calibrated(ruled_logits(np.asarray(logits, np.float64) + bias, rule, rule_inputs), cal["temperature"])
+
+
+def fit_calibration(logits: np.ndarray, labels: np.ndarray, rule_inputs: RuleInputs | None = None) -> dict:
+    """Prior shift, then the temperature of the shifted logits, then (given the rule's inputs) the dominant-beat
+    rule's thresholds, then the "not classified" threshold of the probabilities after all of them."""
     logits = np.asarray(logits, np.float64)
     shift = fit_prior_shift(logits, labels)
     bias = class_bias(shift, labels, logits.shape[1])
     temperature = fit_temperature(logits + bias, labels)
-    threshold = unclassified_threshold(calibrated(logits, temperature, bias), labels)
-    return {"prior_shift": shift, "class_bias": bias.tolist(), "temperature": temperature, "unclassified_below": threshold}
+    cal = {"prior_shift": shift, "class_bias": bias.tolist(), "temperature": temperature}
+    if rule_inputs is not None:
+        cal[CARD_KEY] = fit_dominant_rule(logits + bias, labels, rule_inputs).to_calibration()
+    cal["unclassified_below"] = unclassified_threshold(app_probabilities(logits, cal, rule_inputs), labels)
+    return cal
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:

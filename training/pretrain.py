@@ -19,10 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from ecgcrt_gui.core.config import DEFAULT_CONFIG
+from ecgcrt_gui.core.model.dominant_rule import CARD_KEY as DOMINANT_KEY
 from ecgcrt_gui.core.signal.beat_context import FEATURES
 from training import distributed
 from training.calibration import (
     LOCAL_ACCURACY,
+    RuleInputs,
+    app_probabilities,
     calibrated,
     expected_calibration_error,
     fit_calibration,
@@ -145,14 +148,18 @@ def main(args: argparse.Namespace) -> dict:
         }
         if test is not None and world.is_main:
             logits = predict_logits(model, _inputs(args, test), device)
-            # DS2 is scored as the app classifies: the most probable class after DS1's prior shift
+            # DS2 is scored as the app classifies: the most probable class after DS1's prior shift and the
+            # dominant-beat rule with DS1's thresholds
             cal = ds1_calibration(args, opts) if args.split == "inter" and args.context != "none" else None
-            shown = calibrated(logits, cal["temperature"], cal.get("class_bias")) if cal else logits
+            rule_inputs = test.rule_inputs() if cal else None
+            shown = app_probabilities(logits, cal, rule_inputs) if cal else logits
             result["test"] = aami_metrics(test.labels, shown.argmax(axis=1), AAMI_CLASSES)
             print(f"{args.split}-patient: accuracy {result['test']['accuracy']:.4f} on {len(test)} beats")
             if cal:
                 result["test"]["unshifted"] = aami_metrics(test.labels, logits.argmax(axis=1), AAMI_CLASSES)
-                result["test"]["calibration"] = _calibration_figures(logits, test.labels, cal)
+                result["test"]["calibration"] = _calibration_figures(logits, test.labels, cal, rule_inputs)
+                np.savez_compressed(results_path(args, args.split).with_suffix(".npz"), logits=logits,
+                                    labels=test.labels, record=test.record)
         result["seconds"] = round(time.time() - t0, 1)
         if world.is_main and not args.synthetic:
             result["device"] = device_description(device, not args.no_amp)
@@ -182,8 +189,9 @@ def _cross_validate(args: argparse.Namespace) -> dict:
         print(f"fold {k + 1}: accuracy {m['accuracy']:.4f}, F1 N/S/V {nsv_f1(m):.3f} "
               f"(records {' '.join(folds[-1]['test_records'])})", flush=True)
     pooled = aami_metrics(beats.labels, logits.argmax(axis=1), AAMI_CLASSES)
-    cal = fit_calibration(logits, beats.labels)
-    pooled["calibration"] = _calibration_figures(logits, beats.labels, cal)
+    rule_inputs = beats.rule_inputs() if args.context != "none" else None
+    cal = fit_calibration(logits, beats.labels, rule_inputs)
+    pooled["calibration"] = _calibration_figures(logits, beats.labels, cal, rule_inputs)
     result = {
         # the run's seed, not the last fold's (fold k trains with seed + k)
         "command": args.command_line, "split": "ds1-cv", "depth": args.depth,
@@ -201,12 +209,20 @@ def _cross_validate(args: argparse.Namespace) -> dict:
     return result
 
 
-def _calibration_figures(logits: np.ndarray, labels: np.ndarray, cal: dict) -> dict:
-    """ECE before and after the temperature, and what the "not classified" threshold leaves out."""
-    p = calibrated(logits, cal["temperature"], cal.get("class_bias"))
+def _calibration_figures(logits: np.ndarray, labels: np.ndarray, cal: dict, rule_inputs: RuleInputs | None) -> dict:
+    """ECE before and after the calibration, what the dominant-beat rule changes, and what the "not classified"
+    threshold leaves out (of the app's probabilities: after the rule)."""
+    p = app_probabilities(logits, cal, rule_inputs)
+    rule = {}
+    if DOMINANT_KEY in cal:
+        network = calibrated(logits, cal["temperature"], cal.get("class_bias")).argmax(axis=1)
+        rule = {"dominant_beats_changed": int((p.argmax(axis=1) != network).sum()),
+                "with_dominant_rule": aami_metrics(labels, p.argmax(axis=1), AAMI_CLASSES),
+                "without_dominant_rule": aami_metrics(labels, network, AAMI_CLASSES)}
     return {
         "prior_shift": cal.get("prior_shift", 0.0),
         "temperature": cal["temperature"],
+        **({DOMINANT_KEY: cal[DOMINANT_KEY], **rule} if rule else {}),
         "ece_uncalibrated": expected_calibration_error(calibrated(logits, 1.0), labels),
         "ece": expected_calibration_error(p, labels),
         **selective_figures(p, labels, cal["unclassified_below"]),
@@ -246,6 +262,14 @@ PACED_BEATS = (
     "artefact before its QRS is marked paced (AAMI class Q, status 'paced'), and no other beat is given the "
     "network's class (status 'uncertain'): the network never gives a paced record's beats N, S or V."
 )
+DOMINANT_BEATS = (
+    "On patients it was not trained on, the network calls many bundle-branch-block beats V (DS1 out of fold). Where "
+    "its most probable class is V or F, the beat's image correlates with its record's template (the pixel-wise median "
+    "of the record's beat images) at least calibration.dominant_beats.min_similarity, and its RR interval is at least "
+    "min_pre_over_local of the local RR (not premature), V and F are taken out of its probabilities and the others "
+    "renormalised: a beat shaped like the patient's dominant beat and on time is not ectopic. Both thresholds were "
+    "chosen on DS1 out-of-fold predictions; the DS2 figures are the app's classes, after the rule."
+)
 COLOURS = (
     "N (blue) normal or bundle-branch-block beat, S (orange) supraventricular ectopic, V (vermillion) ventricular "
     "ectopic, F (purple) fusion, Q (grey) unclassifiable or paced; black: not classified, where the calibrated "
@@ -281,7 +305,7 @@ def _export(model, args: argparse.Namespace, result: dict) -> None:
     name = f"aami_resnet{args.depth}"
     card = export_bundle(
         model, args.export / f"{name}.pt", name=name, task="aami_beats", architecture=model_architecture(args),
-        version="2.0", classes=list(AAMI_CLASSES), demonstration=False, intended_use=INTENDED_USE_AAMI,
+        version="2.1", classes=list(AAMI_CLASSES), demonstration=False, intended_use=INTENDED_USE_AAMI,
         inputs=("Each beat's 2-channel STFT image (preprocessing), its RR-interval features (beat_context: "
                 + ", ".join(FEATURES) + ", each as its logarithm) and, where architecture.context.template is true, "
                 "its record's template (the pixel-wise median of the record's beat images; the network compares "
@@ -292,11 +316,13 @@ def _export(model, args: argparse.Namespace, result: dict) -> None:
                           "folds inside de Chazal DS1 (never DS2): class_bias = prior_shift x log(DS1 class "
                           "frequency) is added to the logits, prior_shift the grid value with the best mean F1 of "
                           "N, S and V; the temperature minimises the shifted logits' negative "
-                          "log-likelihood; a beat is not classified below the calibrated top-class probability at "
+                          "log-likelihood; the dominant-beat rule's thresholds (dominant_beats) are the grid's with "
+                          "the best mean F1 of N, S and V; a beat is not classified below the calibrated top-class "
+                          "probability (after the rule) at "
                           f"which their isotonic accuracy reaches {LOCAL_ACCURACY:.0%}"),
             "ds1_out_of_fold": (metrics["ds1-cv"].get("test") or {}).get("calibration"),
         },
-        model_choice=model_choice(args), paced_beats=PACED_BEATS, colours=COLOURS,
+        model_choice=model_choice(args), paced_beats=PACED_BEATS, dominant_beats=DOMINANT_BEATS, colours=COLOURS,
         training=training_entry(
             f"MIT-BIH Arrhythmia Database, {len(set(args.records or NON_PACED) & set(NON_PACED))} non-paced records "
             "(paced 102 104 107 217 excluded); beats at the annotated R positions, AAMI EC57 classes from the .atr labels",

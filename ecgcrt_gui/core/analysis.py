@@ -154,7 +154,8 @@ def _classify_beats(
                 classes[i], status[i] = None, UNCERTAIN
         warnings.append("Paced rhythm: beats with a pacemaker artefact are marked paced (Q); the beat classifier, "
                         "trained on unpaced beats, gives no class to the others.")
-    return BeatClasses(classes, conf, status, classifier.threshold, bundle.info)
+    rule = classifier.rule.to_calibration() if classifier.rule else None
+    return BeatClasses(classes, conf, status, classifier.threshold, bundle.info, rule)
 
 
 def _qrs_exclusion(aami: BeatClasses | None, warnings: list[str]) -> np.ndarray | None:

@@ -57,10 +57,11 @@ class BeatClasses:
     status: list[str]
     threshold: float  # calibrated top-class probability below which a beat is not classified
     model: dict  # {name, version, sha256}
+    dominant_beats: dict | None = None  # the card's dominant-beat rule (model/dominant_rule.py), None without one
 
     def summary(self) -> dict:
-        """JSON-ready: the model, the threshold and how many beats each status holds."""
-        return {"model": dict(self.model), "unclassified_below": self.threshold,
+        """JSON-ready: the model, the threshold, the dominant-beat rule and how many beats each status holds."""
+        return {"model": dict(self.model), "unclassified_below": self.threshold, "dominant_beats": self.dominant_beats,
                 "counts": {s: self.status.count(s) for s in (CLASSIFIED, UNCERTAIN, PACED, NO_INPUT)}}
 
     def qrs_exclusion(self) -> tuple[np.ndarray, str]:

@@ -15,8 +15,9 @@ import numpy as np
 
 from ecgcrt_gui.core.config import DEFAULT_CONFIG, DEFAULT_CONTEXT, BeatContextConfig, PreprocessConfig
 from ecgcrt_gui.core.io.wfdb_reader import import_wfdb
-from ecgcrt_gui.core.signal.beat_context import record_template, rr_features
+from ecgcrt_gui.core.signal.beat_context import FEATURES, record_template, rr_features, template_similarity
 from training.cache import IMAGE_SOURCES, cached
+from training.calibration import RuleInputs
 
 AAMI_CLASSES = ("N", "S", "V", "F", "Q")
 MITDB_FS = 360.0
@@ -91,6 +92,15 @@ class BeatSet:
 
     def class_counts(self) -> np.ndarray:
         return np.bincount(self.labels, minlength=len(AAMI_CLASSES))
+
+    def rule_inputs(self) -> RuleInputs:
+        """The dominant-beat rule's per-beat inputs: each image's similarity to its record's template (as the app
+        computes it over one record), its pre/local RR ratio."""
+        similarity = np.zeros(len(self), np.float32)
+        for i in np.unique(self.template_index):
+            rows = np.flatnonzero(self.template_index == i)
+            similarity[rows] = template_similarity(self.images[rows], self.templates[i])
+        return RuleInputs(list(AAMI_CLASSES), similarity, self.context[:, FEATURES.index("pre_over_local")])
 
 
 def _build_parallel(mitdb: Path, records: list[str], cfg: PreprocessConfig, workers: int) -> None:

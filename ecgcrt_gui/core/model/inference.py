@@ -17,6 +17,7 @@ import numpy as np
 
 from ecgcrt_gui.core.errors import UserFacingError
 from ecgcrt_gui.core.model.bundle import BundleError, ModelBundle, load_bundle
+from ecgcrt_gui.core.model.dominant_rule import DominantRule
 from ecgcrt_gui.core.support.resources import MODELS_DIR
 from ecgcrt_gui.core.text import english_list, percentage_points
 
@@ -434,9 +435,10 @@ def unclassified_below(card: dict) -> float:
 class BeatClassifier:
     """AAMI class (N/S/V/F/Q) of each beat of one record, from its image and its RR features.
 
-    Probabilities are calibrated by the card's class_bias (prior shift) and temperature; a beat whose top-class probability
-    is below the card's `unclassified_below` threshold gets no class (None): all were chosen on
-    training data alone (DS1 out-of-fold predictions, training/README.md).
+    Probabilities are calibrated by the card's class_bias (prior shift) and temperature, then the card's dominant-beat
+    rule (model/dominant_rule.py) takes V and F from beats shaped like the record's dominant beat and not early; a beat
+    whose top-class probability is below the card's `unclassified_below` threshold gets no class (None): all were
+    chosen on training data alone (DS1 out-of-fold predictions, training/README.md).
     """
 
     def __init__(self, bundle: ModelBundle, device: str = "auto") -> None:
@@ -453,6 +455,8 @@ class BeatClassifier:
         # DS1's prior shift (training/calibration.py), absent from cards made before it
         self.class_bias = np.asarray(calibration.get("class_bias", np.zeros(len(self.classes))), np.float64)
         self.threshold = unclassified_below(bundle.card)
+        self.rule = DominantRule.from_calibration(calibration)
+        self._features = list(bundle.card["architecture"]["context"]["features"])
         self._template = bool(bundle.card["architecture"]["context"].get("template"))
 
     @property
@@ -462,20 +466,32 @@ class BeatClassifier:
     def probabilities(self, images: np.ndarray, context: np.ndarray) -> np.ndarray:
         """Calibrated class probabilities [k, classes] of all the beats of ONE record (images
         [k, 2, H, W], context [k, F] from beat_context.rr_features): their median is the record's template."""
-        from ecgcrt_gui.core.signal.beat_context import record_template
+        from ecgcrt_gui.core.signal.beat_context import record_template, template_similarity
 
         context = np.asarray(context, dtype=np.float32)
-        if context.shape != (len(images), len(self._runner.bundle.card["architecture"]["context"]["features"])):
+        if context.shape != (len(images), len(self._features)):
             raise BatchError(f"beat context must be one row of RR features per beat image, got shape {list(context.shape)}")
         if not np.isfinite(context).all():
             raise BatchError("beat context needs at least two R-peaks (RR intervals) per record")
-        template = record_template(images) if self._template and len(images) else None
-        logits, _, bf16 = self._runner.logits(images, context, template, bf16=True)
+        template = record_template(images) if (self._template or self.rule) and len(images) else None
+        similarity = None if self.rule is None or template is None else template_similarity(images, template)
+        network_template = template if self._template else None
+        logits, _, bf16 = self._runner.logits(images, context, network_template, bf16=True)
         if bf16:
             again = self._near_a_decision(logits, BF16_LOGIT_TOLERANCE)
+            if similarity is not None:  # and the decision among the classes the rule leaves
+                again |= self._near_a_decision(self._ruled(logits, context, similarity), BF16_LOGIT_TOLERANCE)
             if again.any():
-                logits[again] = self._runner.logits(np.asarray(images)[again], context[again], template)[0]
+                logits[again] = self._runner.logits(np.asarray(images)[again], context[again], network_template)[0]
+        if similarity is not None:
+            logits = self._ruled(logits, context, similarity)
         return calibrated(logits, self.temperature, self.class_bias)
+
+    def _ruled(self, logits: np.ndarray, context: np.ndarray, similarity: np.ndarray) -> np.ndarray:
+        """The logits after the dominant-beat rule (the rule's classes at -inf where it applies)."""
+        rows = self.rule.rows(np.asarray(logits, np.float64) + self.class_bias, self.classes, similarity,
+                              context[:, self._features.index("pre_over_local")])
+        return self.rule.applied(logits, self.classes, rows)
 
     def _near_a_decision(self, logits: np.ndarray, tolerance: float) -> np.ndarray:
         """Beats whose class or "not classified" verdict could change if each logit moved by up to `tolerance`:

@@ -16,6 +16,8 @@ Each RR is clipped to [cfg.min_rr_s, cfg.max_rr_s]. Fewer than two R-peaks: no i
 The record template: the pixel-wise median of the record's beat images, its dominant beat;
 the classifier compares each beat with it, as a cardiologist compares a beat with the patient's
 usual beat rather than with other patients' (per-record normalisation of the image features).
+A beat's similarity to the template (template_similarity) is what tells a bundle-branch-block
+beat, the record's dominant beat however wide, from a ventricular ectopic one (model/dominant_rule.py).
 """
 
 from __future__ import annotations
@@ -57,3 +59,15 @@ def record_template(images: np.ndarray) -> np.ndarray:
     if images.ndim != 4 or len(images) == 0:
         raise ValueError(f"expected beat images [k, 2, H, W] with k >= 1, got shape {images.shape}")
     return np.median(images.astype(np.float32), axis=0)
+
+
+def template_similarity(images: np.ndarray, template: np.ndarray) -> np.ndarray:
+    """float32 [k]: each beat image's Pearson correlation with the template [2, H, W], averaged over the channels
+    (1: the same shape as the record's dominant beat, whatever its amplitude)."""
+    x = np.asarray(images, dtype=np.float32).reshape(len(images), template.shape[0], -1)
+    t = np.asarray(template, dtype=np.float32).reshape(1, template.shape[0], -1)
+    x = x - x.mean(axis=2, keepdims=True)
+    t = t - t.mean(axis=2, keepdims=True)
+    denominator = np.sqrt((x * x).sum(axis=2) * (t * t).sum(axis=2))
+    corr = np.divide((x * t).sum(axis=2), denominator, out=np.zeros_like(denominator), where=denominator > 0)
+    return corr.mean(axis=1).astype(np.float32)

@@ -206,10 +206,15 @@ class LeadView(QWidget):
         session.assessmentChanged.connect(lambda _: self._redraw.start())
         session.selectedBeatChanged.connect(self._show_selected)
 
-    def _legend_tooltips(self, threshold: float | None) -> None:
-        """What each colour means and how sure the classifier is of it (the card's threshold once known)."""
+    def _legend_tooltips(self, threshold: float | None, dominant_beats: dict | None = None) -> None:
+        """What each colour means and how sure the classifier is of it (the card's threshold and dominant-beat rule
+        once known)."""
         sure = ("the beat classifier's calibrated probability of it" +
                 (f" is at least {threshold:.2f}" if threshold is not None else " reaches the model card's threshold"))
+        rule = "" if not dominant_beats else (
+            f"; never given to a beat shaped like the record's dominant beat (image correlation with the record's "
+            f"template at least {dominant_beats['min_similarity']:.2f}) and not early (RR at least "
+            f"{dominant_beats['min_pre_over_local']:.2f} of the local RR): the model card's dominant-beat rule")
         for cls, label in self.legend_labels.items():
             if cls is None:
                 label.setToolTip(palette.NOT_CLASSIFIED_TIP.format(sure="a class is given only where " + sure))
@@ -217,7 +222,8 @@ class LeadView(QWidget):
                 label.setToolTip(f"Q: {palette.AAMI_NAMES['Q']} (AAMI EC57): a paced beat is one with a pacemaker "
                                  f"artefact before its QRS in a record the app finds paced; otherwise given where {sure}")
             else:
-                label.setToolTip(f"{cls}: {palette.AAMI_NAMES[cls]} (AAMI EC57), given where {sure}")
+                ruled = rule if dominant_beats and cls in dominant_beats["classes"] else ""
+                label.setToolTip(f"{cls}: {palette.AAMI_NAMES[cls]} (AAMI EC57), given where {sure}{ruled}")
 
     def _combo(self, items: list[str], tip: str) -> QComboBox:
         combo = QComboBox()
@@ -484,7 +490,9 @@ class LeadView(QWidget):
             return
         a = self.session.current_assessment()
         classes = np.array(a.aami_classes if a is not None and a.aami_classes else [None] * len(peaks), dtype=object)
-        self._legend_tooltips(a.beat_classes.threshold if a is not None and a.beat_classes else None)
+        beat_classes = a.beat_classes if a is not None else None
+        self._legend_tooltips(beat_classes.threshold if beat_classes else None,
+                              beat_classes.dominant_beats if beat_classes else None)
         t = peaks / rec.fs
         for cls, markers in self.class_markers.items():
             xs, ys = [], []

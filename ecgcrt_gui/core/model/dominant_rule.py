@@ -1,0 +1,53 @@
+"""The dominant-beat rule: a beat shaped like its record's dominant beat, and not early, is not ventricular.
+
+On a patient it was not trained on, the beat classifier calls many bundle-branch-block beats V: they are wide,
+as ventricular beats are. A cardiologist does not: a beat is ectopic when it differs from the patient's usual
+beat or comes early, and in complete LBBB every beat is the usual beat. So where the network's most probable
+class is one of the rule's classes (V and F: ventricular and fusion beats both differ from the dominant beat),
+the beat's image correlates with the record's template at least `min_similarity`
+(beat_context.template_similarity) and its RR interval is at least `min_pre_over_local` of the local RR
+(not premature), those classes are taken out of the beat's probabilities (their logits set to -inf, the
+others renormalised: the network's own odds between the classes left). Both thresholds were chosen on DS1
+out-of-fold predictions (training/calibration.py) and live in the classifier card's calibration; a card
+without them gets no rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+CARD_KEY = "dominant_beats"
+
+
+@dataclass(frozen=True)
+class DominantRule:
+    min_similarity: float
+    min_pre_over_local: float
+    classes: tuple[str, ...] = ("V", "F")
+
+    @classmethod
+    def from_calibration(cls, calibration: dict) -> DominantRule | None:
+        """The rule in a card's calibration, None where the card has none (made before it)."""
+        entry = calibration.get(CARD_KEY)
+        if not entry:
+            return None
+        return cls(float(entry["min_similarity"]), float(entry["min_pre_over_local"]), tuple(entry["classes"]))
+
+    def to_calibration(self) -> dict:
+        return {"min_similarity": self.min_similarity, "min_pre_over_local": self.min_pre_over_local,
+                "classes": list(self.classes)}
+
+    def rows(self, scores: np.ndarray, class_names: list[str], similarity: np.ndarray,
+             pre_over_local: np.ndarray) -> np.ndarray:
+        """bool [k]: the beats the rule applies to; `scores` [k, classes] are any per-beat scores whose argmax is
+        the network's most probable class (logits, calibrated or not)."""
+        ruled = np.isin(np.asarray(scores).argmax(axis=1), [class_names.index(c) for c in self.classes])
+        return ruled & (np.asarray(similarity) >= self.min_similarity) & (np.asarray(pre_over_local) >= self.min_pre_over_local)
+
+    def applied(self, logits: np.ndarray, class_names: list[str], rows: np.ndarray) -> np.ndarray:
+        """A copy of `logits` with the rule's classes at -inf in `rows`."""
+        out = np.array(logits, dtype=np.float64)
+        out[np.ix_(np.flatnonzero(rows), [class_names.index(c) for c in self.classes])] = -np.inf
+        return out
