@@ -151,9 +151,11 @@ def test_a_rhythm_the_classifier_calls_ectopic_throughout_keeps_its_qrs():
 
 
 def test_ludb_24_complete_lbbb_gets_a_qrs_duration(ludb):
-    """LUDB 24, complete LBBB (a CRT candidate): the bundled classifier calls most of its beats V (recorded
-    2026-12-02: 6 of 8). The QRS is still measured, over every beat, with a warning, and reads as LBBB."""
+    """LUDB 24, complete LBBB (a CRT candidate): the bundled network alone calls most of its beats V (recorded
+    2026-12-02: 6 of 8); the dominant-beat rule gives none V (they are the record's dominant beat, on time).
+    The QRS is measured (over every beat, with a warning, where fewer than 3 are sure N) and reads as LBBB."""
     a = analyze(io.read(ludb / "24.hea"), ClinicalInputs(), device="cpu")
+    assert "V" not in a.beat_classes.classes
     assert a.delineation.qrs_duration_ms is not None and a.delineation.qrs_duration_ms >= 130
     assert a.morphology_label == "LBBB"
     assert a.to_json()["qrs_beats"]["basis"] == a.beat_classes.qrs_exclusion()[1]
