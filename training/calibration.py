@@ -83,8 +83,7 @@ def ruled_logits(logits: np.ndarray, rule: DominantRule | None, rule_inputs: Rul
     """The logits after the dominant-beat rule (as BeatClassifier applies it); unchanged without a rule."""
     if rule is None or rule_inputs is None:
         return np.asarray(logits, np.float64)
-    rows = rule.rows(logits, rule_inputs.class_names, rule_inputs.similarity, rule_inputs.pre_over_local)
-    return rule.applied(logits, rule_inputs.class_names, rows)
+    return rule.apply(logits, rule_inputs.class_names, rule_inputs.similarity, rule_inputs.pre_over_local)
 
 
 def app_probabilities(logits: np.ndarray, cal: dict, rule_inputs: RuleInputs | None = None) -> np.ndarray:

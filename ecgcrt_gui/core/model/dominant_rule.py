@@ -39,15 +39,13 @@ class DominantRule:
         return {"min_similarity": self.min_similarity, "min_pre_over_local": self.min_pre_over_local,
                 "classes": list(self.classes)}
 
-    def rows(self, scores: np.ndarray, class_names: list[str], similarity: np.ndarray,
-             pre_over_local: np.ndarray) -> np.ndarray:
-        """bool [k]: the beats the rule applies to; `scores` [k, classes] are any per-beat scores whose argmax is
-        the network's most probable class (logits, calibrated or not)."""
-        ruled = np.isin(np.asarray(scores).argmax(axis=1), [class_names.index(c) for c in self.classes])
-        return ruled & (np.asarray(similarity) >= self.min_similarity) & (np.asarray(pre_over_local) >= self.min_pre_over_local)
-
-    def applied(self, logits: np.ndarray, class_names: list[str], rows: np.ndarray) -> np.ndarray:
-        """A copy of `logits` with the rule's classes at -inf in `rows`."""
+    def apply(self, logits: np.ndarray, class_names: list[str], similarity: np.ndarray, pre_over_local: np.ndarray,
+              class_bias: np.ndarray | float = 0.0) -> np.ndarray:
+        """A copy of `logits` [k, classes] with the rule's classes at -inf in the beats it applies to: those whose
+        most probable class (of logits + class_bias, as calibrated) is one of them, like the template and not early."""
         out = np.array(logits, dtype=np.float64)
-        out[np.ix_(np.flatnonzero(rows), [class_names.index(c) for c in self.classes])] = -np.inf
+        mine = [class_names.index(c) for c in self.classes]
+        rows = (np.isin((out + class_bias).argmax(axis=1), mine) & (np.asarray(similarity) >= self.min_similarity)
+                & (np.asarray(pre_over_local) >= self.min_pre_over_local))
+        out[np.ix_(np.flatnonzero(rows), mine)] = -np.inf
         return out

@@ -489,9 +489,8 @@ class BeatClassifier:
 
     def _ruled(self, logits: np.ndarray, context: np.ndarray, similarity: np.ndarray) -> np.ndarray:
         """The logits after the dominant-beat rule (the rule's classes at -inf where it applies)."""
-        rows = self.rule.rows(np.asarray(logits, np.float64) + self.class_bias, self.classes, similarity,
-                              context[:, self._features.index("pre_over_local")])
-        return self.rule.applied(logits, self.classes, rows)
+        return self.rule.apply(logits, self.classes, similarity, context[:, self._features.index("pre_over_local")],
+                               self.class_bias)
 
     def _near_a_decision(self, logits: np.ndarray, tolerance: float) -> np.ndarray:
         """Beats whose class or "not classified" verdict could change if each logit moved by up to `tolerance`:
