@@ -66,6 +66,12 @@ def test_round_trip_restores_the_network(tmp_path: Path):
     assert sorted(p.name for p in path.parent.iterdir()) == ["m.json", "m.pt"]  # no temporary files left
 
 
+def test_the_same_weights_get_the_same_sha256_wherever_they_are_written(tmp_path: Path):
+    first, _ = _save(tmp_path / "a" / "m.pt")
+    again, _ = _save(tmp_path / "b" / "other_name.pt")
+    assert first["weights_sha256"] == again["weights_sha256"]
+
+
 def test_float16_weights_load_as_float32(pt: Path):
     bundle = load_bundle(pt)
     assert bundle.card["weights_dtype"] == "float16"

@@ -71,8 +71,10 @@ def save_bundle(state_dict: dict, card: dict, pt_path: str | os.PathLike) -> dic
 
     pt_path = Path(pt_path)
     pt_path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(pt_path) as tmp:
-        torch.save(state_dict, tmp)
+    # through a file object: torch.save given a path names the zip's records after that (temporary) file, so
+    # the same weights would get another sha256 each time they are written
+    with atomic_path(pt_path) as tmp, open(tmp, "wb") as fh:
+        torch.save(state_dict, fh)
     dtypes = sorted({str(t.dtype).removeprefix("torch.") for t in state_dict.values() if t.is_floating_point()})
     card = {"schema": SCHEMA, **card, "weights_sha256": file_sha256(pt_path), "weights_dtype": ",".join(dtypes)}
     text = json.dumps(card, indent=2, ensure_ascii=False) + "\n"
