@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
 
+from ecgcrt_gui.core.model.inference import load_default
 from ecgcrt_gui.gui.leads.leadview import caliper_text
 from ecgcrt_gui.gui.leads.paper import pixels_per_mm
 
@@ -144,3 +145,15 @@ def test_dropped_file_opens_and_joins_recent_files(qtbot, window, ludb):
     assert "1.hea" in window.windowTitle() and window.windowTitle().startswith(
         "ECG-CRT — for research use; not a medical device")
     assert [a.text() for a in window.recent_menu.actions()] == ["1.hea"]
+
+
+def test_legend_names_the_dominant_beat_rule_on_v_and_f(qtbot, window, analysed):
+    window.open_initial(None)  # the demo ECG
+    a = analysed(window)
+    rule = a.beat_classes.dominant_beats
+    assert rule == load_default("aami").card["calibration"]["dominant_beats"]
+    labels = window.lead_view.legend_labels
+    for cls in ("V", "F"):
+        tip = labels[cls].toolTip()
+        assert "dominant-beat rule" in tip and f"at least {rule['min_similarity']:.2f}" in tip
+    assert all("dominant-beat rule" not in labels[c].toolTip() for c in ("N", "S", "Q", None))
