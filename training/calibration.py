@@ -87,10 +87,13 @@ def ruled_logits(logits: np.ndarray, rule: DominantRule | None, rule_inputs: Rul
 
 
 def app_probabilities(logits: np.ndarray, cal: dict, rule_inputs: RuleInputs | None = None) -> np.ndarray:
-    """The probabilities the app shows for these logits under calibration `cal`: bias, rule, temperature."""
+    """The probabilities the app shows for these logits under calibration `cal`, in BeatClassifier's steps: the
+    rule on the logits (its top class read with the class bias), then calibrated() with bias and temperature."""
     bias = np.asarray(cal.get("class_bias", 0.0), np.float64)
     rule = DominantRule.from_calibration(cal)
-    return calibrated(ruled_logits(np.asarray(logits, np.float64) + bias, rule, rule_inputs), cal["temperature"])
+    if rule is not None and rule_inputs is not None:
+        logits = rule.apply(logits, rule_inputs.class_names, rule_inputs.similarity, rule_inputs.pre_over_local, bias)
+    return calibrated(logits, cal["temperature"], bias)
 
 
 def fit_calibration(logits: np.ndarray, labels: np.ndarray, rule_inputs: RuleInputs | None = None) -> dict:
