@@ -113,6 +113,11 @@ def _ds1_runs() -> list[tuple[str, dict]]:
     return runs
 
 
+def _se(m: dict, c: str) -> str:
+    """Se / +P of class c, in %."""
+    return f"{_pct(m['per_class'][c]['sensitivity'])} / {_pct(m['per_class'][c]['positive_predictivity'])}"
+
+
 def _scale(options: dict) -> str:
     return f"{options['epochs']} x {options['beats_per_epoch'] or 'all'}"
 
@@ -129,15 +134,13 @@ def choices_table(runs: list[tuple[str, dict]]) -> list[str]:
              "|---|---|---:|---:|---|---:|---|---:|---:|---|---|---:|"]
     for name, r in runs:
         o, t = r["options"], r["test"]
-        c = t["per_class"]
         sample_power, loss_power = _powers(o)
         lines.append(
             f"| {name} | {o['context']} | "
             f"{sample_power:g} | {loss_power:g} | {_scale(o)} | "
             f"{o.get('seed', 0)} | {'yes' if o.get('amp', True) else 'no'} | "
             f"{_pct(t['accuracy'])} | {_pct(t.get('f1_nsv'))} | "
-            f"{_pct(c['S']['sensitivity'])} / {_pct(c['S']['positive_predictivity'])} | "
-            f"{_pct(c['V']['sensitivity'])} / {_pct(c['V']['positive_predictivity'])} | "
+            f"{_se(t, 'S')} | {_se(t, 'V')} | "
             f"{_pct((t.get('calibration') or {}).get('ece'))} |")
     return lines
 
@@ -166,10 +169,6 @@ def repeats_line(runs: list[tuple[str, dict]]) -> str:
         return ""
     return ("Repeats of one recipe (same options and folds; another seed, precision or run): " + "; ".join(spans) +
             ". A choice between recipes means something only where their difference exceeds this spread.")
-
-
-def _se(m: dict, c: str) -> str:
-    return f"{_pct(m['per_class'][c]['sensitivity'])} / {_pct(m['per_class'][c]['positive_predictivity'])}"
 
 
 def _rule_figures(m: dict) -> str:
