@@ -77,6 +77,41 @@ def test_reproduce_reduces_the_deeper_resnets_on_a_cpu_and_says_so():
     assert len(full["pretrain-intra"]) == len(full["pretrain-inter"]) == 3
 
 
+def test_a_reduced_cpu_rebuild_leaves_the_intra_patient_split_out_unless_asked():
+    from training import reproduce
+    from training.options import command_parser
+
+    def chosen(*argv: str) -> list[str]:
+        return reproduce.chosen_steps(command_parser(reproduce).parse_args(list(argv)))
+
+    assert chosen("--device", "cpu") == [s for s in reproduce.STEPS if s != "pretrain-intra"]
+    assert chosen("--device", "cpu", "--depths", "18") == chosen("--device", "cpu")
+    assert chosen("--device", "cpu", "--full-scale") == list(reproduce.STEPS)
+    assert chosen("--device", "cpu", "--steps", "pretrain-intra", "pretrain-all") == ["pretrain-intra", "pretrain-all"]
+    # the plan still holds the step, so that --steps pretrain-intra runs it at the bundled depth
+    plan = reproduce.steps(command_parser(reproduce).parse_args(["--device", "cpu"]))
+    assert [c[c.index("--split") + 1] for c in plan["pretrain-intra"]] == ["intra"]
+
+
+def test_the_card_takes_a_splits_figures_only_from_a_run_of_the_same_recipe(tmp_path, capsys):
+    from training import pretrain
+    from training.options import command_parser, train_options
+    from training.results_io import write_json
+
+    args = command_parser(pretrain).parse_args(["--results", str(tmp_path), "--epochs", "8", "--seed", "0"])
+    opts = train_options(args)
+    assert pretrain.card_metrics(args, opts, "intra") == {}  # no results file
+    same = {"options": pretrain._options(args, opts), "test": {"accuracy": 0.988}}
+    write_json(pretrain.results_path(args, "intra"), {**same, "options": {**same["options"], "seed": 3}})
+    assert pretrain.card_metrics(args, opts, "intra")["test"] == {"accuracy": 0.988}  # another seed: same recipe
+    write_json(pretrain.results_path(args, "intra"), {**same, "options": {**same["options"], "epochs": 3}})
+    assert pretrain.card_metrics(args, opts, "intra") == {}
+    assert "run with other options (epochs)" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="other options"):
+        write_json(pretrain.results_path(args, "ds1-cv"), {**same, "options": {**same["options"], "epochs": 3}})
+        pretrain.ds1_calibration(args, opts)
+
+
 def test_the_depth_is_chosen_by_cross_validation_within_the_installer_budget(tmp_path):
     from training import finetune
     from training.options import command_parser

@@ -235,20 +235,37 @@ def _calibration_figures(logits: np.ndarray, labels: np.ndarray, cal: dict, rule
 NOT_RECIPE = ("seed", "checkpoint", "resume", "stop_after")
 
 
+def recipe_results(args: argparse.Namespace, opts, split: str) -> tuple[dict | None, list[str]]:
+    """(the results file of `split` at this depth, or None where there is none; the options it was run with
+    that differ from this recipe's, NOT_RECIPE aside: empty when it was run with this recipe)."""
+    result = read_json(results_path(args, split))
+    if result is None:
+        return None, []
+    mine = {k: v for k, v in _options(args, opts).items() if k not in NOT_RECIPE}
+    theirs = {k: v for k, v in result.get("options", {}).items() if k not in NOT_RECIPE}
+    return result, sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
+
+
 def ds1_calibration(args: argparse.Namespace, opts) -> dict:
     """Temperature and threshold from the DS1 cross-validation of this same recipe (its results file)."""
     path = results_path(args, "ds1-cv")
-    cv = read_json(path)
+    cv, differ = recipe_results(args, opts, "ds1-cv")
     if cv is None:
         raise SystemExit(f"no DS1 cross-validation at {path}: run `python -m training pretrain --split ds1-cv` "
                          "with the same options first (it chooses the temperature and the threshold)")
-    mine = {k: v for k, v in _options(args, opts).items() if k not in NOT_RECIPE}
-    theirs = {k: v for k, v in cv["options"].items() if k not in NOT_RECIPE}
-    if mine != theirs:
-        differ = sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
+    if differ:
         raise SystemExit(f"the DS1 cross-validation in {path} was run with other options ({', '.join(differ)}): "
                          "re-run it with this recipe")
     return cv["calibration"]
+
+
+def card_metrics(args: argparse.Namespace, opts, split: str) -> dict:
+    """The figures of `split`'s results file for the card, where it was run with this recipe; {} where there is
+    none or it was run with another (a rebuild that skips a split keeps no other recipe's figures)."""
+    result, differ = recipe_results(args, opts, split)
+    if result is not None and differ:
+        print(f"not in the card: {results_path(args, split)} was run with other options ({', '.join(differ)})")
+    return result if result is not None and not differ else {}
 
 
 def nsv_f1(metrics: dict) -> float:
@@ -300,8 +317,9 @@ def model_choice(args: argparse.Namespace) -> dict:
 
 
 def _export(model, args: argparse.Namespace, result: dict) -> None:
-    metrics = {s: read_json(results_path(args, s)) or {} for s in ("ds1-cv", "inter", "intra")}
-    cal = ds1_calibration(args, train_options(args))
+    opts = train_options(args)
+    cal = ds1_calibration(args, opts)
+    metrics = {s: card_metrics(args, opts, s) for s in ("ds1-cv", "inter", "intra")}
     name = f"aami_resnet{args.depth}"
     card = export_bundle(
         model, args.export / f"{name}.pt", name=name, task="aami_beats", architecture=model_architecture(args),
